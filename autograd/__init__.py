@@ -1,0 +1,22 @@
+"""impactgrad's engine: scalar Values, the chain rule along the graph, and the paths of impacts."""
+
+from autograd.backward import grad, topological_order
+from autograd.check import GradcheckError, gradcheck
+from autograd.impacts import Path, count_paths, impacts
+from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from autograd.value import Value
+
+__all__ = [
+    "GradcheckError",
+    "Path",
+    "Value",
+    "count_paths",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "impacts",
+    "is_grad_enabled",
+    "no_grad",
+    "topological_order",
+]

@@ -1,0 +1,77 @@
+"""The backward pass: a topological order (iterative, no recursion) and the chain rule along it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from autograd import mode as _mode
+from autograd.scalars import Scalar
+
+if TYPE_CHECKING:
+    from autograd.value import Value
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, each after all of its parents (root last); no recursion."""
+    order: list[Value] = []
+    seen = {root}
+    stack = [(root, iter(root.parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def backward(root: Value, grad: Scalar = 1) -> None:
+    """Seed ∂root/∂root = `grad`, then in reverse order add `local · node.grad` to each parent.
+
+    Leaves accumulate across calls (until reset); interior nodes hold the learning flow of this
+    call only.
+    """
+    order = topological_order(root)
+    for node in order:
+        if node.parents:
+            node.grad = 0
+    _propagate(order, root, grad)
+
+
+def grad(output: Value, inputs: Sequence[Value], grad_output: Scalar = 1) -> list[Scalar]:
+    """∂output/∂input for each input, without changing any `.grad` (0 for an input not used)."""
+    order = topological_order(output)
+    in_graph = set(order)
+    nodes = order + [x for x in inputs if x not in in_graph]
+    saved = [node.grad for node in nodes]
+    try:
+        for node in nodes:
+            node.grad = 0
+        _propagate(order, output, grad_output)
+        return [x.grad for x in inputs]
+    finally:
+        for node, g in zip(nodes, saved):
+            node.grad = g
+
+
+def _propagate(order: list[Value], root: Value, seed: Scalar) -> None:
+    """The chain rule: each node passes its grad to its parents, weighted by the local derivatives."""
+    root.grad += seed
+    for node in reversed(order):
+        g = node.grad
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * g
+    if _mode.current().detect_anomaly:
+        _check_gradients(order)
+
+
+def _check_gradients(order: list[Value]) -> None:
+    """Raise at the node nearest the output whose gradient is NaN (anomaly detection)."""
+    for node in reversed(order):
+        if _mode.is_nan(node.grad):
+            raise FloatingPointError(f"backward produced a NaN gradient at {node!r} (op {node.op!r})")
