@@ -18,7 +18,7 @@ def coerce(data: object) -> Scalar:
     if isinstance(data, Fraction):
         return data
     if isinstance(data, numbers.Real):  # int, bool and numpy scalars
-        return float(data)  # type: ignore[arg-type]
+        return float(data)
     if is_symbolic(data):
         return data
     raise TypeError(
