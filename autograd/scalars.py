@@ -88,6 +88,11 @@ class FloatMath:
         return (x, 1) if x >= 0 else (slope * x, slope)
 
     @staticmethod
+    def reciprocal(y: Scalar) -> Scalar:
+        """1 / y for a constant divisor y (an int divisor of exact data stays exact)."""
+        return 1 / y
+
+    @staticmethod
     def pow(x: Scalar, n: Scalar) -> Scalar:
         """x ** n, a real number or an error that names both."""
         try:
@@ -140,6 +145,11 @@ class ExactMath(FloatMath):
         """The logistic of x as a float."""
         return FloatMath.sigmoid(float(x))
 
+    @staticmethod
+    def reciprocal(y: Scalar) -> Scalar:
+        """1 / y, exact for an int or Fraction y."""
+        return Fraction(1) / y
+
 
 class SymbolicMath(FloatMath):
     """sympy data: every op is symbolic, so there are no domain checks."""
@@ -174,6 +184,11 @@ class SymbolicMath(FloatMath):
         """Piecewise LeakyReLU and its derivative, 1 where x >= 0."""
         sp = _sympy()
         return sp.Piecewise((x, x >= 0), (slope * x, True)), sp.Piecewise((1, x >= 0), (slope, True))
+
+    @staticmethod
+    def reciprocal(y: Scalar) -> Scalar:
+        """1 / y, as a sympy number."""
+        return _sympy().Integer(1) / y
 
     @staticmethod
     def pow(x: Scalar, n: Scalar) -> Scalar:

@@ -92,7 +92,8 @@ class Value:
             out = _divide(self.data, other.data)
             return Value(out, None, (self, other), (1 / other.data, -out / other.data), "/")
         if is_constant(other):
-            return Value(_divide(self.data, other), None, (self,), (1 / other,), "/")
+            local = math_of(self.data).reciprocal(other)
+            return Value(_divide(self.data, other), None, (self,), (local,), "/")
         return NotImplemented
 
     def __rtruediv__(self, other: Scalar) -> Value:

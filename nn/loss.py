@@ -1,0 +1,77 @@
+"""Losses over one row: loss(outputs, targets) -> Value, the start of the learning flow δ = ∂Loss/∂X.
+
+Each is a sum over the output neurons (mse: the mean); fit averages over a batch. The constant 1/2
+is the Fraction 1/2, so exact data stays exact.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
+from functools import reduce
+from operator import add
+
+from autograd import Value
+from nn.module import Scalar, as_values
+
+_HALF = Fraction(1, 2)
+
+
+def half_squared_error(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
+    """The seed's Loss(X, Y) = Σ 1/2 (X - Y)², whose learning flow is δ = o - y."""
+    return _sum((d * d) * _HALF for d in (o - y for o, y in _pairs(outputs, targets)))
+
+
+def mse(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
+    """The mean squared error 1/n Σ (X - Y)²."""
+    pairs = _pairs(outputs, targets)
+    return _sum(d * d for d in (o - y for o, y in pairs)) * Fraction(1, len(pairs))
+
+
+def hinge(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
+    """The hinge loss Σ max(0, 1 - Y·X) for targets Y = -1 or 1 (micrograd's moons demo)."""
+    pairs = _pairs(outputs, targets)
+    _check_targets(targets, "hinge needs targets of -1 or 1", lambda y: y in (-1, 1))
+    return _sum((1 - o * y).relu() for o, y in pairs)
+
+
+def binary_cross_entropy(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
+    """Binary cross-entropy from logits X and targets Y in [0, 1], the stable form.
+
+    Σ max(X, 0) - X·Y + log(1 + e^-|X|), with |X| = 2·max(X, 0) - X, equal to
+    -Y·log σ(X) - (1 - Y)·log(1 - σ(X)); its learning flow is δ = σ(o) - y.
+    """
+    pairs = _pairs(outputs, targets)
+    _check_targets(targets, "binary_cross_entropy needs targets in [0, 1]", lambda y: 0 <= y <= 1)
+    terms = []
+    for x, y in pairs:
+        positive = x.relu()
+        terms.append(positive - x * y + (1 + (x - positive * 2).exp()).log())
+    return _sum(terms)
+
+
+def _pairs(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> list[tuple[Value, Scalar]]:
+    """(output neuron, target) pairs of one row; rows of different lengths are a ValueError."""
+    for name, row in (("outputs", outputs), ("targets", targets)):
+        if isinstance(row, (Value, numbers.Number)):
+            kind = type(row).__name__
+            raise TypeError(f"{name} must be a list (one per output neuron), not a single {kind}")
+    if len(outputs) != len(targets):
+        raise ValueError(f"{len(outputs)} outputs but {len(targets)} targets")
+    if not outputs:
+        raise ValueError("a loss needs at least one output")
+    return list(zip(as_values(outputs), targets))
+
+
+def _check_targets(targets: Sequence[Scalar], message: str, valid: Callable[[Scalar], bool]) -> None:
+    """Refuse a numeric target outside the loss's domain (symbolic targets are left unchecked)."""
+    for y in targets:
+        value = y.data if isinstance(y, Value) else y
+        if isinstance(value, numbers.Real) and not valid(value):
+            raise ValueError(f"{message}, got {y!r}")
+
+
+def _sum(terms: Iterable[Value]) -> Value:
+    """Σ terms, started from the first term (no 0 node)."""
+    return reduce(add, terms)

@@ -1,0 +1,109 @@
+"""Optimisers: the weights' update ŵ = w - α·δw (SGD), and Adam."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from fractions import Fraction
+
+from autograd import Value
+from nn.module import Module, Scalar
+
+
+class Optimizer:
+    """Holds the weights to update and the learning rate α; zero_grad() resets every δw."""
+
+    def __init__(self, params: Iterable[Value], lr: Scalar) -> None:
+        if isinstance(params, Module):
+            raise TypeError("pass the weights, model.parameters(), not the model")
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__} got an empty list of parameters: nothing to update")
+        for p in self.params:
+            if not isinstance(p, Value):
+                raise TypeError(f"{type(self).__name__} updates Values, got a {type(p).__name__}")
+        if not lr > 0:
+            raise ValueError(f"the learning rate lr must be > 0, got {lr!r}")
+        self.lr = lr
+
+    def step(self) -> None:
+        """Update every weight from its δw (each optimiser defines it)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define step")
+
+    def zero_grad(self) -> None:
+        """Reset every δw to 0 before the next backward pass."""
+        for p in self.params:
+            p.grad = 0
+
+
+class SGD(Optimizer):
+    """Gradient descent ŵ = w - α·δw; with momentum μ, v ← μ·v + δw and ŵ = w - α·v.
+
+    With Fraction weights, a Fraction (or int) lr and momentum keep the update exact; a float lr
+    would turn the weights into floats, so it is refused.
+    """
+
+    def __init__(self, params: Iterable[Value], lr: Scalar, momentum: Scalar = 0.0) -> None:
+        super().__init__(params, lr)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        if any(isinstance(p.data, Fraction) for p in self.params):
+            for name, factor in (("lr", lr), ("momentum", momentum)):
+                if isinstance(factor, float) and factor:
+                    raise TypeError(
+                        f"{name}={factor!r} is a float but the weights are Fractions: pass a Fraction "
+                        f"such as Fraction(1, 10**7) to keep the update exact"
+                    )
+        self.momentum = momentum
+        self.velocities: list[Scalar] = [0] * len(self.params)
+
+    def step(self) -> None:
+        """ŵ = w - α·δw for every weight (with momentum: through the velocity v)."""
+        lr, momentum = self.lr, self.momentum
+        if not momentum:
+            for p in self.params:
+                p.data -= lr * p.grad
+            return
+        for k, p in enumerate(self.params):
+            self.velocities[k] = v = momentum * self.velocities[k] + p.grad
+            p.data -= lr * v
+
+
+class Adam(Optimizer):
+    """Adam: m ← β1·m + (1 - β1)·δw, v ← β2·v + (1 - β2)·δw², ŵ = w - α·m̂ / (sqrt(v̂) + ε).
+
+    m̂ and v̂ are m and v divided by (1 - β^t) at step t. Adam takes square roots: float weights only.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+    ) -> None:
+        super().__init__(params, lr)
+        for beta in betas:
+            if not 0 <= beta < 1:
+                raise ValueError(f"betas must be in [0, 1), got {betas!r}")
+        if not eps > 0:
+            raise ValueError(f"eps must be > 0, got {eps!r}")
+        for p in self.params:
+            if type(p.data) is not float:
+                kind = type(p.data).__name__
+                raise TypeError(f"Adam takes square roots: it updates float weights, not {kind}")
+        self.betas, self.eps = betas, eps
+        self.t = 0
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """One Adam update of every weight."""
+        (beta1, beta2), eps = self.betas, self.eps
+        self.t += 1
+        correction1, correction2 = 1 - beta1**self.t, 1 - beta2**self.t
+        for k, p in enumerate(self.params):
+            g = p.grad
+            self.m[k] = m = beta1 * self.m[k] + (1 - beta1) * g
+            self.v[k] = v = beta2 * self.v[k] + (1 - beta2) * g * g
+            p.data -= self.lr * (m / correction1) / (math.sqrt(v / correction2) + eps)

@@ -1,0 +1,148 @@
+"""Neuron and Linear: the weights W^{k,j}_i, the forward pass, the inference path, errors."""
+
+from __future__ import annotations
+
+import math
+import timeit
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from autograd import Value, no_grad, topological_order
+from nn import MLP, Linear, Neuron
+from nn.data import moons
+
+
+def test_weight_j_i_connects_input_i_to_output_j() -> None:
+    layer = Linear.from_weights([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [0.5, -0.5])
+    assert layer.weight[1][2].data == 6.0 and layer.bias is not None and layer.bias[1].data == -0.5
+    assert (layer.in_features, layer.out_features) == (3, 2)
+    assert [v.data for v in layer([1.0, 0.0, -1.0])] == [1 - 3 + 0.5, 4 - 6 - 0.5]
+
+
+def test_weights_are_labelled_as_in_the_seed() -> None:
+    layer = Linear(3, 2, seed=0)
+    assert layer.weight[1][2].label == "W[1][2]"
+    assert layer.bias is not None and layer.bias[1].label == "B[1]"
+    neuron = Neuron(2, seed=0)
+    assert [w.label for w in neuron.w] == ["w[0]", "w[1]"] and neuron.b is not None and neuron.b.label == "b"
+
+
+@pytest.mark.parametrize("n_in", [1, 4, 16])
+def test_initialisation_is_seeded_uniform_and_biases_are_zero(n_in: int) -> None:
+    layer = Linear(n_in, 50, seed=7)
+    bound = 1 / math.sqrt(n_in)
+    values = [w.data for row in layer.weight for w in row]
+    assert all(-bound <= v <= bound for v in values) and max(values) > bound / 2 and min(values) < -bound / 2
+    assert layer.bias is not None and all(b.data == 0.0 for b in layer.bias)
+    assert Linear(n_in, 50, seed=7).state_dict() == layer.state_dict()
+    assert Linear(n_in, 50, seed=8).state_dict() != layer.state_dict()
+
+
+def test_without_bias() -> None:
+    layer = Linear(2, 3, bias=False, seed=0)
+    assert layer.bias is None
+    assert [name for name, _ in layer.named_parameters()][-1] == "weight.2.1"
+    assert Linear.from_weights([[1.0, 2.0]]).bias is None
+
+
+def test_from_weights_keeps_fractions_and_symbols() -> None:
+    exact = Linear.from_weights([[Fraction(1, 3), Fraction(2, 3)]], [Fraction(1, 6)])
+    out = exact([Fraction(3), Fraction(3)])
+    assert out[0].data == Fraction(19, 6)
+    w, x = sympy.symbols("w x")
+    assert Linear.from_weights([[w]])([x])[0].data == w * x
+
+
+@pytest.mark.parametrize(
+    ("weights", "biases", "message"),
+    [
+        ([], None, "at least one neuron"),
+        ([[]], None, "at least one neuron"),
+        ([[1.0, 2.0], [3.0]], None, "row 0 has 2 weights, row 1 has 1"),
+        ([[1.0], [2.0]], [0.0], "2 rows of weights but 1 biases"),
+    ],
+)
+def test_from_weights_refuses_bad_shapes(weights: list, biases: list | None, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Linear.from_weights(weights, biases)
+
+
+@pytest.mark.parametrize(("n_in", "n_out"), [(0, 1), (1, 0), (-1, 2), (2.0, 1), (True, 1)])
+def test_sizes_must_be_positive_ints(n_in: object, n_out: object) -> None:
+    with pytest.raises(ValueError, match="must be a positive int"):
+        Linear(n_in, n_out)  # type: ignore[arg-type]
+
+
+def test_an_input_of_the_wrong_length_names_both_lengths() -> None:
+    with pytest.raises(ValueError, match="Linear expects 3 inputs, got 2"):
+        Linear(3, 1)([1.0, 2.0])
+    with pytest.raises(ValueError, match="Neuron expects 2 inputs, got 3"):
+        Neuron(2)([1.0, 2.0, 3.0])
+    with no_grad(), pytest.raises(ValueError, match="Linear expects 3 inputs, got 1"):
+        Linear(3, 1)([1.0])
+    with pytest.raises(TypeError, match="not a single Value"):
+        Linear(1, 1)(Value(1.0))
+
+
+def test_numbers_are_wrapped_and_values_are_kept() -> None:
+    layer = Linear.from_weights([[2.0, 3.0]])
+    x = Value(1.0)
+    out = layer([x, 4])
+    assert len(out) == 1 and isinstance(out[0], Value) and out[0].data == 14.0
+    out[0].backward()
+    assert x.grad == 2.0
+
+
+def test_the_forward_pass_builds_no_needless_node() -> None:
+    layer = Linear(4, 1, seed=0)
+    x = [Value(1.0) for _ in range(4)]
+    nodes = topological_order(layer(x)[0])
+    interior = [node for node in nodes if node.parents]
+    assert len(interior) == 4 + 3 + 1  # 4 products, 3 sums, + bias: Σ starts from the first product
+    assert {node.op for node in interior} == {"*", "+"}
+
+
+def test_a_neuron_is_the_weighted_sum() -> None:
+    neuron = Neuron(3, seed=1)
+    neuron.w[0].data, neuron.w[1].data, neuron.w[2].data = 1.0, -2.0, 0.5
+    assert neuron.b is not None
+    neuron.b.data = 0.25
+    assert neuron([2.0, 1.0, 4.0]).data == 2 - 2 + 2 + 0.25
+    assert [name for name, _ in neuron.named_parameters()] == ["w.0", "w.1", "w.2", "b"]
+    assert Neuron(2, bias=False).b is None
+
+
+def test_inference_under_no_grad_gives_the_same_outputs_without_a_graph() -> None:
+    for layer, x in [
+        (Linear(3, 2, seed=0), [0.5, Value(-1.0), 2]),
+        (Linear.from_weights([[Fraction(1, 3)]], [Fraction(1, 2)]), [Fraction(3)]),
+        (Linear.from_weights([[Fraction(1, 3)]]), [3]),  # an int input becomes a float on both paths
+        (Linear.from_weights([[0.5, 0.25]]), [1.0, 2.0]),
+    ]:
+        recorded = [v.data for v in layer(x)]
+        with no_grad():
+            inferred = layer(x)
+            assert Neuron(1, seed=0)([2.0]).is_leaf()
+        assert [v.data for v in inferred] == recorded
+        assert [type(v.data) for v in inferred] == [type(v) for v in recorded]
+        assert all(v.is_leaf() for v in inferred)
+    assert inferred[0].data == 1.0 and type(recorded[0]) is float
+
+
+def test_inference_is_at_least_three_times_faster_than_recording() -> None:
+    model = MLP(2, [16, 16, 1], seed=0)
+    inputs, _ = moons(50, 0.1, seed=0)
+
+    def forward() -> None:
+        for x in inputs:
+            model(x)
+
+    def infer() -> None:
+        with no_grad():
+            forward()
+
+    recording = min(timeit.repeat(forward, number=2, repeat=5))
+    inference = min(timeit.repeat(infer, number=2, repeat=5))
+    assert recording / inference >= 3

@@ -1,0 +1,164 @@
+"""Module: named parameters, zero_grad, state_dict and JSON files, repr; Sequential and MLP."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import sympy
+
+from nn import MLP, Input1D, LeakyReLU, Linear, Module, Neuron, ReLU, Sequential, Tanh, load, save
+
+
+def model() -> Sequential:
+    return Sequential(Linear(3, 2, seed=0), ReLU(), Linear(2, 1, bias=False, seed=1))
+
+
+def test_named_parameters_have_stable_dotted_names() -> None:
+    names = [name for name, _ in model().named_parameters()]
+    assert names == [
+        "0.weight.0.0", "0.weight.0.1", "0.weight.0.2", "0.weight.1.0", "0.weight.1.1", "0.weight.1.2",
+        "0.bias.0", "0.bias.1", "2.weight.0.0", "2.weight.0.1",
+    ]
+    m = model()
+    assert dict(m.named_parameters())["0.weight.1.2"] is m[0].weight[1][2]
+    assert m.parameters() == [p for _, p in m.named_parameters()]
+
+
+def test_zero_grad_resets_every_weight() -> None:
+    m = model()
+    m([1.0, 2.0, 3.0])[0].backward()
+    assert any(p.grad != 0 for p in m.parameters())
+    m.zero_grad()
+    assert all(p.grad == 0 for p in m.parameters())
+
+
+def test_state_dict_round_trip() -> None:
+    source, target = model(), Sequential(Linear(3, 2, seed=5), ReLU(), Linear(2, 1, bias=False, seed=6))
+    state = source.state_dict()
+    assert all(isinstance(v, float) for v in state.values())
+    target.load_state_dict(state)
+    assert target.state_dict() == state
+    x = [0.5, -1.0, 2.0]
+    assert target(x)[0].data == source(x)[0].data
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s.pop("0.bias.1"), r"missing \['0.bias.1'\]"),
+        (lambda s: s.update({"3.weight.0.0": 1.0}), r"unexpected \['3.weight.0.0'\]"),
+        (lambda s: s.update({"2.weight.0.1": [1.0, 2.0]}), r"2.weight.0.1.*list"),
+    ],
+)
+def test_a_bad_state_dict_is_refused_and_changes_nothing(change, message: str) -> None:
+    m = model()
+    before = m.state_dict()
+    bad = {name: 9.0 for name in before}
+    change(bad)
+    with pytest.raises((ValueError, TypeError), match=message):
+        m.load_state_dict(bad)
+    assert m.state_dict() == before
+
+
+def test_a_state_dict_of_another_shape_is_refused() -> None:
+    with pytest.raises(ValueError, match="missing"):
+        Linear(3, 2).load_state_dict(Linear(2, 3).state_dict())
+
+
+def test_save_and_load_json_keep_floats_and_fractions_exact(tmp_path: Path) -> None:
+    m = Sequential(Linear.from_weights([[Fraction(1, 3), 0.1]], [Fraction(-3, 11600)]))
+    path = tmp_path / "weights.json"
+    save(m, path)
+    written = json.loads(path.read_text())
+    assert written == {"0.weight.0.0": "1/3", "0.weight.0.1": 0.1, "0.bias.0": "-3/11600"}
+    other = Sequential(Linear(2, 1, seed=3))
+    load(other, path)
+    assert other.state_dict() == m.state_dict()
+    assert isinstance(other.state_dict()["0.bias.0"], Fraction)
+
+
+def test_save_refuses_symbolic_weights(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match=r"'weight.0.0'.*Symbol"):
+        save(Linear.from_weights([[sympy.Symbol("w")]]), tmp_path / "w.json")
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "message"),
+    [
+        ("[1, 2]", ValueError, "JSON object"),
+        ('{"weight.0.0": "one third"}', ValueError, "'weight.0.0'.*fraction"),
+        ('{"weight.0.0": true}', TypeError, "'weight.0.0'.*bool"),
+        ('{"weight.0.1": 1.0}', ValueError, "missing"),
+    ],
+)
+def test_load_refuses_a_bad_file_and_changes_nothing(
+    tmp_path: Path, content: str, error: type[Exception], message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    layer = Linear.from_weights([[0.5]])
+    with pytest.raises(error, match=message):
+        load(layer, path)
+    assert layer.state_dict() == {"weight.0.0": 0.5}
+
+
+def test_load_reads_json_integers_as_floats(tmp_path: Path) -> None:
+    path = tmp_path / "w.json"
+    path.write_text('{"weight.0.0": 2}')
+    layer = Linear.from_weights([[0.5]])
+    load(layer, path)
+    assert layer.state_dict() == {"weight.0.0": 2.0} and isinstance(layer.weight[0][0].data, float)
+
+
+def test_repr_reads_like_pytorch() -> None:
+    m = Sequential(Input1D(3), Linear(3, 1, bias=False), ReLU(), Sequential(Tanh(), LeakyReLU(0.2)))
+    assert repr(m) == (
+        "Sequential(\n"
+        "  (0): Input1D(n=3)\n"
+        "  (1): Linear(in_features=3, out_features=1, bias=False)\n"
+        "  (2): ReLU()\n"
+        "  (3): Sequential(\n"
+        "    (0): Tanh()\n"
+        "    (1): LeakyReLU(slope=0.2)\n"
+        "  )\n"
+        ")"
+    )
+    assert repr(Neuron(2)) == "Neuron(in_features=2, bias=True)"
+
+
+def test_sequential_chains_the_layers() -> None:
+    m = model()
+    x = [1.0, -2.0, 0.5]
+    assert m(x)[0].data == m[2](m[1](m[0](x)))[0].data
+    assert len(m) == 3 and list(m) == m.layers
+
+
+def test_sequential_refuses_a_layer_class() -> None:
+    with pytest.raises(TypeError, match=r"layer 1 is a type.*'\(\)'"):
+        Sequential(Linear(2, 2), ReLU)  # type: ignore[arg-type]
+
+
+def test_mlp_alternates_linear_and_activation_and_ends_linear() -> None:
+    m = MLP(2, [16, 16, 1], seed=0)
+    assert [type(layer) for layer in m] == [Linear, ReLU, Linear, ReLU, Linear]
+    assert [(layer.in_features, layer.out_features) for layer in m if isinstance(layer, Linear)] == [
+        (2, 16), (16, 16), (16, 1),
+    ]
+    assert MLP(2, [16, 16, 1], seed=0).state_dict() == m.state_dict()
+    assert MLP(2, [16, 16, 1], seed=1).state_dict() != m.state_dict()
+    assert m[0].state_dict() != m[2].state_dict()  # each layer draws its own weights
+    assert [type(layer) for layer in MLP(3, [4, 1], activation=Tanh)] == [Linear, Tanh, Linear]
+    assert len(m([0.1, 0.2])) == 1
+
+
+def test_mlp_needs_a_size() -> None:
+    with pytest.raises(ValueError, match="at least one layer"):
+        MLP(2, [])
+
+
+def test_a_module_without_forward_says_so() -> None:
+    with pytest.raises(NotImplementedError, match="Module does not define forward"):
+        Module()([1.0])
