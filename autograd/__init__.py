@@ -2,6 +2,7 @@
 
 from autograd.backward import grad, topological_order
 from autograd.check import GradcheckError, gradcheck
+from autograd.draw import draw
 from autograd.impacts import Path, count_paths, impacts
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.value import Value
@@ -12,6 +13,7 @@ __all__ = [
     "Value",
     "count_paths",
     "detect_anomaly",
+    "draw",
     "enable_grad",
     "grad",
     "gradcheck",

@@ -2,6 +2,7 @@
 
 from nn import data
 from nn.activation import Activation, Input1D, LeakyReLU, ReLU, Sigmoid, Tanh
+from nn.draw import draw
 from nn.linear import MLP, Linear, Neuron
 from nn.loss import binary_cross_entropy, half_squared_error, hinge, mse
 from nn.module import Module, Sequential, load, save
@@ -26,6 +27,7 @@ __all__ = [
     "accuracy",
     "binary_cross_entropy",
     "data",
+    "draw",
     "fit",
     "half_squared_error",
     "hinge",

@@ -1,0 +1,178 @@
+"""The main job (`python -m nn.demo [out_dir]`): the series' Example end to end, in exact arithmetic.
+
+One epoch of gradient descent (one row at a time, α = 10^-7), then one batch step (Loss/3 per row),
+each boxed formula checked against what backward found, the pictures written to out_dir.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from autograd import Value
+from autograd.draw import draw as draw_graph
+from autograd.draw import fmt, save_svg
+from nn.data import seed_example
+from nn.draw import draw as draw_structure
+from nn.loss import half_squared_error
+from nn.module import Scalar, Sequential
+from nn.optim import SGD
+from nn.train import fit
+
+ALPHA = Fraction(1, 10**7)
+SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+PICTURED_ROW = 2  # the third row, (0, 2000, 3000) -> 1: the one the Example learns from
+PICTURED_WEIGHT = 2  # w²₃, whose paths of impacts the graph highlights
+
+
+def main(out_dir: str | Path = "out") -> bool:
+    """Run the Example, write its pictures and report.txt into out_dir; True if every check holds."""
+    out = Path(out_dir)
+    report = Report()
+    report.line("The series' Example in exact arithmetic: L1 = Input1D, L2 = W².X (no bias), L3 = ReLU,")
+    report.line("Loss = 1/2 (X⁴ - Y)², α = 1/10^7.")
+    example = seed_example()
+    model = example.model()
+    _label(model)
+    sgd = SGD(model.parameters(), ALPHA)
+
+    report.line("\nOne epoch of gradient descent, one row at a time (the gradient-descent article):")
+    for r, (x, y) in enumerate(zip(example.inputs, example.targets)):
+        sgd.zero_grad()
+        flow, loss = _forward(model, x, y)
+        loss.backward()
+        _check_row(report, model, r, flow, y)
+        if r == PICTURED_ROW:
+            w = model[1].parameters()[PICTURED_WEIGHT]
+            save_svg(draw_graph(loss, highlight=w, params=model.parameters()), out / "example_graph.svg")
+            save_svg(draw_structure(model[1], flow[1:3], k=2), out / "linear_structure.svg")
+        sgd.step()
+    w2 = example.w2
+    report.check(
+        "ŵ² = w² - α.δw²", _weights(model), [w2[0], w2[1] + Fraction(2, 10**4), w2[2] + Fraction(3, 10**4)]
+    )
+    _check_outputs(
+        report, model, example.inputs, example.targets, ["0.43", "1", "1.3"], ["0.092", "0", "0.045"]
+    )
+
+    report.line("\nOne batch step of 3 rows, Loss/3 each, the δw² summed (the batch-learning article):")
+    model = example.model()
+    history = fit(
+        model,
+        example.inputs,
+        example.targets,
+        half_squared_error,
+        SGD(model.parameters(), ALPHA),
+        1,
+        3,
+        progress=False,
+    )
+    report.check("loss^avg before the step", history, [Fraction(1, 6)])
+    report.check(
+        "ŵ² = w² - α.Σ δw²/3",
+        _weights(model),
+        [w2[0], w2[1] + Fraction(2, 3 * 10**4), w2[2] + Fraction(1, 10**4)],
+    )
+    _check_outputs(
+        report, model, example.inputs, example.targets, ["0.14", "1", "0.43"], ["0.01", "0", "0.16"]
+    )
+
+    report.line(f"\nPictures: {out / 'example_graph.svg'}, {out / 'linear_structure.svg'}")
+    report.line("All boxed formulas hold." if report.ok else "SOME CHECKS FAILED.")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.txt").write_text(report.text(), encoding="utf-8")
+    return report.ok
+
+
+class Report:
+    """Lines of text, and checks that print ✓ when backward agrees with the formula."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.ok = True
+
+    def line(self, text: str) -> None:
+        """Print a line and keep it."""
+        print(text)
+        self.lines.append(text)
+
+    def check(self, formula: str, found: Sequence[Scalar], expected: Sequence[Scalar]) -> None:
+        """One line: the formula, the values found, ✓ if they equal the expected ones exactly."""
+        ok = list(found) == list(expected)
+        self.ok &= ok
+        values = ", ".join(fmt(v) for v in found)
+        self.line(f"  {'✓' if ok else '✗'} {formula}: ({values})" + ("" if ok else f" expected {expected}"))
+
+    def text(self) -> str:
+        """The whole report."""
+        return "\n".join(self.lines) + "\n"
+
+
+def _label(model: Sequential) -> None:
+    """Name the weights as the article does: w²₁, w²₂, w²₃."""
+    for i, w in enumerate(model[1].parameters(), start=1):
+        w.label = f"w²{str(i).translate(SUB)}"
+
+
+def _forward(
+    model: Sequential, x: Sequence[Fraction], y: Sequence[Fraction]
+) -> tuple[list[list[Value]], Value]:
+    """The information flow [o⁰ = x, o¹, o², o³] (each neuron labelled) and the row's loss."""
+    flow: list[list[Value]] = [[Value(v) for v in x]]
+    for layer in model:
+        flow.append(layer(flow[-1]))
+    for k, neurons in enumerate(flow[1:], start=1):
+        for i, neuron in enumerate(neurons, start=1):
+            neuron.label = f"o{str(k).translate(SUP)}" + (str(i).translate(SUB) if len(neurons) > 1 else "")
+    loss = half_squared_error(flow[-1], y)
+    loss.label = "loss"
+    return flow, loss
+
+
+def _check_row(
+    report: Report, model: Sequential, r: int, flow: list[list[Value]], y: Sequence[Fraction]
+) -> None:
+    """The boxed formulas of one row: what backward put in each .grad against the formula's value."""
+    _, o1, (o2,), (o3,) = flow
+    w2 = model[1].parameters()
+    delta4, delta3 = o3.grad, o2.grad
+    report.line(
+        f"row {r + 1}: x = ({', '.join(fmt(v.data) for v in flow[0])}), o³ = {fmt(o3.data)}, y = {fmt(y[0])}"
+    )
+    report.check("δ⁴ = o³ - y (Loss)", [delta4], [o3.data - y[0]])
+    report.check("δ³ = δ⁴ if o² ≥ 0 else 0 (ReLU)", [delta3], [delta4 if o2.data >= 0 else 0])
+    report.check("δ²ᵢ = δ³.w²ᵢ (Linear, learning flow)", [v.grad for v in o1], [delta3 * w.data for w in w2])
+    report.check("δw²ᵢ = δ³.o¹ᵢ (Linear, weights)", [w.grad for w in w2], [delta3 * v.data for v in o1])
+
+
+def _weights(model: Sequential) -> list[Scalar]:
+    """The values of w²."""
+    return [w.data for w in model[1].parameters()]
+
+
+def _check_outputs(
+    report: Report,
+    model: Sequential,
+    inputs: Sequence[Sequence[Fraction]],
+    targets: Sequence[Sequence[Fraction]],
+    outputs: list[str],
+    losses: list[str],
+) -> None:
+    """The new outputs and losses, rounded as the article prints them."""
+    new = [model(x)[0].data for x in inputs]
+    new_losses = [half_squared_error([o], y).data for o, y in zip(new, targets)]
+    report.check("new outputs o³, as printed", _as_printed(new, outputs), outputs)
+    report.check("new losses, as printed", _as_printed(new_losses, losses), losses)
+
+
+def _as_printed(values: Sequence[Scalar], printed: Sequence[str]) -> list[str]:
+    """Each value rounded to the decimals the article prints it with."""
+    decimals = [len(p.partition(".")[2]) for p in printed]
+    return [f"{float(round(Fraction(v), d)):.{d}f}" for v, d in zip(values, decimals)]
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main(*sys.argv[1:2]) else 1)
