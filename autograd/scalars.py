@@ -17,10 +17,10 @@ def coerce(data: object) -> Scalar:
         return float(data)  # numpy.float64 is a float subclass: store the plain float
     if isinstance(data, Fraction):
         return data
+    if is_symbolic(data):  # before Real: sympy numbers register as Real, yet stay symbolic
+        return data
     if isinstance(data, numbers.Real):  # int, bool and numpy scalars
         return float(data)
-    if is_symbolic(data):
-        return data
     raise TypeError(
         f"Value data must be a float, a Fraction or a sympy expression, not {type(data).__name__}"
     )
@@ -60,7 +60,7 @@ class FloatMath:
     @staticmethod
     def log(x: Scalar) -> Scalar:
         """ln x, defined for x > 0."""
-        if not x > 0:
+        if x <= 0:  # NaN passes: it propagates (IEEE)
             raise ValueError(f"log({x!r}) is undefined: log needs x > 0")
         return math.log(x)
 
@@ -80,7 +80,7 @@ class FloatMath:
     @staticmethod
     def relu(x: Scalar) -> tuple[Scalar, Scalar]:
         """ReLU(x) and ReLU'(x) = 1 if x >= 0 else 0 (the series' convention at 0)."""
-        return (x, 1) if x >= 0 else (type(x)(0), 0)
+        return (type(x)(0), 0) if x < 0 else (x, 1)  # NaN passes: it propagates (IEEE)
 
     @staticmethod
     def leaky_relu(x: Scalar, slope: Scalar) -> tuple[Scalar, Scalar]:
@@ -91,6 +91,11 @@ class FloatMath:
     def reciprocal(y: Scalar) -> Scalar:
         """1 / y for a constant divisor y (an int divisor of exact data stays exact)."""
         return 1 / y
+
+    @staticmethod
+    def constant(c: Scalar) -> Scalar:
+        """A constant operand as data of this kind."""
+        return c
 
     @staticmethod
     def pow(x: Scalar, n: Scalar) -> Scalar:
@@ -112,7 +117,10 @@ class FloatMath:
             return 0 * x
         if x == 0 and n < 1:
             return math.inf
-        return n * x ** (n - 1)
+        try:
+            return n * x ** (n - 1)
+        except OverflowError:
+            raise ValueError(f"pow: the derivative of {x!r} ** {n!r} overflows a float") from None
 
     @staticmethod
     def log_base(x: Scalar) -> Scalar:
@@ -149,6 +157,11 @@ class ExactMath(FloatMath):
     def reciprocal(y: Scalar) -> Scalar:
         """1 / y, exact for an int or Fraction y."""
         return Fraction(1) / y
+
+    @staticmethod
+    def constant(c: Scalar) -> Scalar:
+        """An int or Fraction constant as a Fraction; a float stays a float."""
+        return c if isinstance(c, float) else Fraction(c)
 
 
 class SymbolicMath(FloatMath):
@@ -191,14 +204,19 @@ class SymbolicMath(FloatMath):
         return _sympy().Integer(1) / y
 
     @staticmethod
+    def constant(c: Scalar) -> Scalar:
+        """A constant operand as a sympy number."""
+        return _sympy().sympify(c)
+
+    @staticmethod
     def pow(x: Scalar, n: Scalar) -> Scalar:
         """x ** n."""
         return x**n
 
     @staticmethod
     def pow_local(x: Scalar, n: Scalar) -> Scalar:
-        """n * x ** (n - 1)."""
-        return n * x ** (n - 1)
+        """n * x ** (n - 1); 0 for n = 0, even at x = 0 (where 0 * 0 ** -1 would be nan)."""
+        return 0 * x if n == 0 else n * x ** (n - 1)
 
     @staticmethod
     def log_base(x: Scalar) -> Scalar:
