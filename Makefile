@@ -25,7 +25,7 @@ demo: $(STAMP) graphviz
 	$(BIN)/python -m nn.demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check autograd nn tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 test: $(STAMP) graphviz lint
