@@ -13,19 +13,28 @@ if TYPE_CHECKING:
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node `root` depends on, each after all of its parents (root last); no recursion."""
+    """Every node `root` depends on, each after all of its parents (root last); no recursion.
+
+    Depth first with one stack of nodes: a node met for the first time is opened (pushed back, then
+    its parents above it); met again, all its parents are placed, so it is placed. Nothing is
+    allocated per node, so ordering a big graph triggers no garbage-collector pass.
+    """
     order: list[Value] = []
-    seen = {root}
-    stack = [(root, iter(root.parents))]
+    opened: set[Value] = set()
+    placed: set[Value] = set()
+    stack = [root]
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in seen:
-                seen.add(parent)
-                stack.append((parent, iter(parent.parents)))
-                break
-        else:
-            stack.pop()
+        node = stack.pop()
+        if node not in opened:
+            opened.add(node)
+            stack.append(node)
+            x, y = node._x, node._y  # the parents (None where there is none)
+            if x is not None and x not in opened:
+                stack.append(x)
+            if y is not None and y not in opened:
+                stack.append(y)
+        elif node not in placed:  # else a second copy of a node already placed
+            placed.add(node)
             order.append(node)
     return order
 
@@ -38,7 +47,7 @@ def backward(root: Value, grad: Scalar = 1) -> None:
     """
     order = topological_order(root)
     for node in order:
-        if node.parents:
+        if node._x is not None:  # interior: the flow of this call only
             node.grad = 0
     _propagate(order, root, grad)
 
@@ -63,9 +72,13 @@ def _propagate(order: list[Value], root: Value, seed: Scalar) -> None:
     """The chain rule: each node passes its grad to its parents, weighted by the local derivatives."""
     root.grad += seed
     for node in reversed(order):
-        g = node.grad
-        for parent, local in zip(node.parents, node.local_grads):
-            parent.grad += local * g
+        x = node._x
+        if x is not None:
+            g = node.grad
+            x.grad += node._dx * g
+            y = node._y
+            if y is not None:
+                y.grad += node._dy * g
     if _mode.current().detect_anomaly:
         _check_gradients(order)
 

@@ -8,23 +8,29 @@ from autograd import backward as _backward
 from autograd import mode as _mode
 from autograd.scalars import Scalar, coerce, is_constant, math_of
 
-_ONE = (1,)
-_MINUS_ONE = (-1,)
-_ONE_ONE = (1, 1)
-_ONE_MINUS_ONE = (1, -1)
+_NUMBERS = (float, int)  # the common constants, checked before is_constant's slower ABC check
+_RECORDING = _mode.RECORDING
+_current_mode = _mode._mode.get  # mode.current() without its Python call: it runs for every node
 
 
 class Value:
-    """A node of the graph: `data`, `grad` (∂loss/∂node after backward), `parents`, `local_grads`."""
+    """A node of the graph: `data`, `grad` (∂loss/∂node after backward), `parents`, `local_grads`.
 
-    __slots__ = ("data", "grad", "label", "local_grads", "op", "parents")
+    A node is one object: its (at most two) parents and their local derivatives sit in slots, and
+    `parents` / `local_grads` are tuples made on demand. No tuple per node means a third of the
+    allocations for the cyclic garbage collector to count and walk, and about 144 bytes per node.
+    """
+
+    __slots__ = ("_dx", "_dy", "_x", "_y", "data", "grad", "label", "op")
 
     data: Scalar
     grad: Scalar
     label: str | None
-    parents: tuple[Value, ...]
-    local_grads: tuple[Scalar, ...]
     op: str
+    _x: Value | None  # the first parent (None for a leaf)
+    _dx: Scalar  # ∂node/∂x
+    _y: Value | None  # the second parent (None for a leaf or a unary op)
+    _dy: Scalar  # ∂node/∂y
 
     def __init__(
         self,
@@ -40,10 +46,29 @@ class Value:
         self.grad = 0
         self.label = label
         self.op = _op
-        if _parents and _mode.current() is not _mode.RECORDING:
+        self._x = self._y = self._dx = self._dy = None
+        if _parents and _current_mode() is not _RECORDING:
             _parents, _local_grads = _unrecorded(data, _parents, _local_grads, _op)
-        self.parents = _parents
-        self.local_grads = _local_grads
+        if len(_parents) > 2 or len(_parents) != len(_local_grads):
+            raise ValueError(f"a node has at most two parents, each with one local derivative: {_op!r}")
+        if _parents:
+            self._x, self._dx = _parents[0], _local_grads[0]
+        if len(_parents) == 2:
+            self._y, self._dy = _parents[1], _local_grads[1]
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The nodes this one was computed from (empty for a leaf)."""
+        if self._x is None:
+            return ()
+        return (self._x,) if self._y is None else (self._x, self._y)
+
+    @property
+    def local_grads(self) -> tuple[Scalar, ...]:
+        """∂node/∂parent for each parent, taken at forward time."""
+        if self._x is None:
+            return ()
+        return (self._dx,) if self._y is None else (self._dx, self._dy)
 
     def __repr__(self) -> str:
         grad = float(self.grad) if type(self.data) is float else self.grad
@@ -55,9 +80,9 @@ class Value:
     def __add__(self, other: Value | Scalar) -> Value:
         """x + y: ∂/∂x = ∂/∂y = 1."""
         if isinstance(other, Value):
-            return Value(self.data + other.data, None, (self, other), _ONE_ONE, "+")
-        if is_constant(other):
-            return Value(self.data + other, None, (self,), _ONE, "+")
+            return _node(self.data + other.data, "+", self, 1, other, 1)
+        if isinstance(other, _NUMBERS) or is_constant(other):
+            return _node(self.data + other, "+", self, 1)
         return NotImplemented
 
     __radd__ = __add__
@@ -65,23 +90,23 @@ class Value:
     def __sub__(self, other: Value | Scalar) -> Value:
         """x - y: ∂/∂x = 1, ∂/∂y = -1."""
         if isinstance(other, Value):
-            return Value(self.data - other.data, None, (self, other), _ONE_MINUS_ONE, "-")
-        if is_constant(other):
-            return Value(self.data - other, None, (self,), _ONE, "-")
+            return _node(self.data - other.data, "-", self, 1, other, -1)
+        if isinstance(other, _NUMBERS) or is_constant(other):
+            return _node(self.data - other, "-", self, 1)
         return NotImplemented
 
     def __rsub__(self, other: Scalar) -> Value:
         """c - x: ∂/∂x = -1."""
-        if is_constant(other):
-            return Value(other - self.data, None, (self,), _MINUS_ONE, "-")
+        if isinstance(other, _NUMBERS) or is_constant(other):
+            return _node(other - self.data, "-", self, -1)
         return NotImplemented
 
     def __mul__(self, other: Value | Scalar) -> Value:
         """x * y: ∂/∂x = y, ∂/∂y = x."""
         if isinstance(other, Value):
-            return Value(self.data * other.data, None, (self, other), (other.data, self.data), "*")
-        if is_constant(other):
-            return Value(self.data * other, None, (self,), (other,), "*")
+            return _node(self.data * other.data, "*", self, other.data, other, self.data)
+        if isinstance(other, _NUMBERS) or is_constant(other):
+            return _node(self.data * other, "*", self, other)
         return NotImplemented
 
     __rmul__ = __mul__
@@ -90,22 +115,22 @@ class Value:
         """x / y: ∂/∂x = 1/y, ∂/∂y = -x/y²."""
         if isinstance(other, Value):
             out = _divide(self.data, other.data)
-            return Value(out, None, (self, other), (1 / other.data, -out / other.data), "/")
-        if is_constant(other):
-            local = math_of(self.data).reciprocal(other)
-            return Value(_divide(self.data, other), None, (self,), (local,), "/")
+            return _node(out, "/", self, 1 / other.data, other, -out / other.data)
+        if isinstance(other, _NUMBERS) or is_constant(other):
+            out = _divide(self.data, other)  # first: x / 0 raises naming both operands
+            return _node(out, "/", self, math_of(self.data).reciprocal(other))
         return NotImplemented
 
     def __rtruediv__(self, other: Scalar) -> Value:
         """c / x: ∂/∂x = -c/x²."""
-        if is_constant(other):
+        if isinstance(other, _NUMBERS) or is_constant(other):
             out = _divide(other, self.data)
-            return Value(out, None, (self,), (-out / self.data,), "/")
+            return _node(out, "/", self, -out / self.data)
         return NotImplemented
 
     def __neg__(self) -> Value:
         """-x: ∂/∂x = -1."""
-        return Value(-self.data, None, (self,), _MINUS_ONE, "neg")
+        return _node(-self.data, "neg", self, -1)
 
     def __pos__(self) -> Value:
         """+x is x itself."""
@@ -118,16 +143,15 @@ class Value:
         if isinstance(other, Value):
             n = other.data
             out = kind.pow(x, n)
-            locals_ = (kind.pow_local(x, n), out * kind.log_base(x))
-            return Value(out, None, (self, other), locals_, "**")
-        if is_constant(other):
-            return Value(kind.pow(x, other), None, (self,), (kind.pow_local(x, other),), "**")
+            return _node(out, "**", self, kind.pow_local(x, n), other, out * kind.log_base(x))
+        if isinstance(other, _NUMBERS) or is_constant(other):
+            return _node(kind.pow(x, other), "**", self, kind.pow_local(x, other))
         return NotImplemented
 
     def __rpow__(self, other: Scalar) -> Value:
-        """c ** x, with c as a constant leaf."""
-        if is_constant(other):
-            return Value(other) ** self
+        """c ** x, with c as a constant leaf of x's kind (so 2 ** x stays exact or symbolic)."""
+        if isinstance(other, _NUMBERS) or is_constant(other):
+            return Value(math_of(self.data).constant(other)) ** self
         return NotImplemented
 
     # -- functions: y = f(x), with f'(x) --------------------------------------------------------
@@ -135,32 +159,32 @@ class Value:
     def exp(self) -> Value:
         """e^x: f' = e^x."""
         out = math_of(self.data).exp(self.data)
-        return Value(out, None, (self,), (out,), "exp")
+        return _node(out, "exp", self, out)
 
     def log(self) -> Value:
         """ln x: f' = 1/x."""
         x = self.data
-        return Value(math_of(x).log(x), None, (self,), (1 / x,), "log")
+        return _node(math_of(x).log(x), "log", self, 1 / x)
 
     def tanh(self) -> Value:
         """tanh x: f' = 1 - tanh² x."""
         out = math_of(self.data).tanh(self.data)
-        return Value(out, None, (self,), (1 - out * out,), "tanh")
+        return _node(out, "tanh", self, 1 - out * out)
 
     def sigmoid(self) -> Value:
         """The logistic σ(x) = 1 / (1 + e^-x): f' = σ(x)(1 - σ(x))."""
         out = math_of(self.data).sigmoid(self.data)
-        return Value(out, None, (self,), (out * (1 - out),), "sigmoid")
+        return _node(out, "sigmoid", self, out * (1 - out))
 
     def relu(self) -> Value:
         """ReLU(x) = max(x, 0): f' = 1 if x >= 0 else 0 (the series' convention at 0)."""
         out, local = math_of(self.data).relu(self.data)
-        return Value(out, None, (self,), (local,), "relu")
+        return _node(out, "relu", self, local)
 
     def leaky_relu(self, slope: Scalar = 0.01) -> Value:
         """LeakyReLU(x) = x if x >= 0 else slope·x: f' = 1 if x >= 0 else slope."""
         out, local = math_of(self.data).leaky_relu(self.data, slope)
-        return Value(out, None, (self,), (local,), "leaky_relu")
+        return _node(out, "leaky_relu", self, local)
 
     # -- the learning flow ----------------------------------------------------------------------
 
@@ -174,7 +198,26 @@ class Value:
 
     def is_leaf(self) -> bool:
         """Whether the node has no parents (an input, a weight or a constant)."""
-        return not self.parents
+        return self._x is None
+
+
+_new = object.__new__
+
+
+def _node(data: Scalar, op: str, x: Value, dx: Scalar, y: Value | None = None, dy: Scalar = None) -> Value:
+    """The node op(x[, y]) with ∂node/∂x = dx (and ∂node/∂y = dy): the operators' fast constructor."""
+    if type(data) is not float:
+        data = coerce(data)
+    node: Value = _new(Value)
+    node.data = data
+    node.grad = 0
+    node.label = None
+    node.op = op
+    if _current_mode() is not _RECORDING and not _unrecorded(data, (x,) if y is None else (x, y), (), op)[0]:
+        node._x = node._dx = node._y = node._dy = None  # no_grad: a leaf
+        return node
+    node._x, node._dx, node._y, node._dy = x, dx, y, dy
+    return node
 
 
 def _divide(x: Scalar, y: Scalar) -> Scalar:

@@ -1,0 +1,217 @@
+"""impactgrad against micrograd, PyTorch (0-dim tensors) and hand-written floats, side by side.
+
+Every workload runs for every engine alternately (A B C A B C ...), each engine in its own process,
+and the medians (with min–max) go to a Markdown table on stdout and to a JSON file.
+Usage: python bench/run.py [--quick] [--check] [--repeats N] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import statistics
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+import engines
+import report
+import worker
+
+OURS, MICROGRAD = "impactgrad", "micrograd"
+
+
+@dataclass
+class Sizes:
+    """The workloads' sizes and repeats: the full run, or --quick for a smoke test."""
+
+    repeats: int = 5
+    chains: tuple[int, ...] = (10**3, 10**4, 10**5, 10**6)
+    long_chain_repeats: int = 3  # for chains of 1e6 steps
+    wide: int = 10**5
+    memory_chain: int = 10**5
+    crash_limit: int = 5000
+    samples: int = 100
+
+    @classmethod
+    def quick(cls) -> Sizes:
+        """Small and few: seconds, not minutes."""
+        return cls(repeats=2, chains=(10**3, 10**4), long_chain_repeats=2, wide=10**4, memory_chain=10**4)
+
+
+@dataclass
+class Engines:
+    """One worker process per engine, asked in turn."""
+
+    names: list[str]
+    pipes: dict[str, Any] = field(default_factory=dict)
+    processes: list[Any] = field(default_factory=list)
+
+    def __enter__(self) -> Engines:
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: only its engine imported
+        for name in self.names:
+            parent, child = context.Pipe()
+            process = context.Process(target=worker.serve, args=(name, child), daemon=True)
+            process.start()
+            self.pipes[name], self.processes = parent, [*self.processes, process]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for pipe in self.pipes.values():
+            pipe.send(None)
+        for process in self.processes:
+            process.join(timeout=60)
+
+    def ask(self, name: str, method: str, *args: Any) -> Any:
+        """Run `method(*args)` in the engine's process and return its result."""
+        self.pipes[name].send((method, args))
+        ok, result = self.pipes[name].recv()
+        if not ok:
+            raise RuntimeError(f"{name} {method}{args}: {result}")
+        return result
+
+
+def moons_layers(samples: int) -> tuple[engines.Layers, list[list[float]], list[float]]:
+    """micrograd's demo set-up: an MLP 2-16-16-1 (seeded) and `samples` rows of two moons."""
+    import nn
+
+    model = nn.MLP(2, [16, 16, 1], seed=1337)
+    layers = [
+        ([[w.data for w in row] for row in layer.weight], [b.data for b in layer.bias or []])
+        for layer in model.layers
+        if isinstance(layer, nn.Linear)
+    ]
+    xs, ys = nn.data.moons(samples, noise=0.1, seed=1337)
+    return layers, xs, [y[0] for y in ys]
+
+
+def check_agreement(pool: Engines, sizes: Sizes) -> list[str]:
+    """Each engine's moons loss and gradients against impactgrad's; its scores with and without a graph."""
+    layers, xs, ys = moons_layers(sizes.samples)
+    for name in pool.names:
+        pool.ask(name, "moons", layers, xs, ys)
+    results = [(name, pool.ask(name, "moons_agreement")) for name in pool.names]
+    errors = engines.agree(results)
+    for name in pool.names:
+        with_graph, without = (pool.ask(name, "forward", graph)[1] for graph in (True, False))
+        if any(abs(a - b) > 1e-12 for a, b in zip(with_graph, without)):
+            errors.append(f"{name}: inference scores differ from the scores with a graph")
+    return errors
+
+
+def measure(pool: Engines, method: str, args: tuple[Any, ...], repeats: int) -> dict[str, Any]:
+    """`repeats` rounds, each running every engine once in turn (the start rotating): times per engine."""
+    runs: dict[str, list[float]] = {name: [] for name in pool.names}
+    results: dict[str, Any] = {}
+    for round_ in range(repeats):
+        k = round_ % len(pool.names)
+        for name in pool.names[k:] + pool.names[:k]:
+            answer = pool.ask(name, method, *args)
+            if answer is None:
+                continue  # the engine has no such workload
+            seconds, results[name] = answer
+            runs[name].append(seconds)
+    return {
+        name: {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": times,
+               "result": results[name]}
+        for name, times in runs.items()
+        if times
+    }
+
+
+def benchmark(pool: Engines, sizes: Sizes) -> dict[str, Any]:
+    """All workloads: moons_step, chain, wide, inference, memory, micrograd's crash depth."""
+    workloads: dict[str, Any] = {}
+    print("moons_step ...", file=sys.stderr)
+    workloads["moons_step"] = measure(pool, "moons_step", (0.05,), sizes.repeats)
+    for n in sizes.chains:
+        print(f"chain {n:.0e} ...", file=sys.stderr)
+        repeats = sizes.long_chain_repeats if n >= 10**6 else sizes.repeats
+        workloads[f"chain {n:.0e}"] = measure(pool, "chain", (n,), repeats)
+    print(f"wide {sizes.wide:.0e} ...", file=sys.stderr)
+    workloads[f"wide {sizes.wide:.0e}"] = measure(pool, "wide", (sizes.wide,), sizes.repeats)
+    for graph, label in ((True, "forward, graph"), (False, "forward, no_grad")):
+        print(f"{label} ...", file=sys.stderr)
+        workloads[label] = measure(pool, "forward", (graph,), sizes.repeats)
+    print("memory, crash depth ...", file=sys.stderr)
+    memory = {name: pool.ask(name, "chain_memory", sizes.memory_chain) for name in pool.names}
+    crash = {name: pool.ask(name, "crash_depth", sizes.crash_limit) for name in (OURS, MICROGRAD)}
+    return {
+        "workloads": workloads,
+        "memory": {"chain": sizes.memory_chain, **{k: v for k, v in memory.items() if v}},
+        "crash_depth": {"limit": sizes.crash_limit, **crash},
+    }
+
+
+def machine() -> dict[str, Any]:
+    """Where the numbers were taken: CPUs, CPU model, Python, library versions."""
+    model = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for package in ("micrograd", "torch"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        **versions,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check that the engines agree, then time every workload and print and save the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a smoke test)")
+    parser.add_argument("--check", action="store_true", help="only check that the engines agree")
+    parser.add_argument("--repeats", type=int, help="rounds per workload (default 5, quick 2)")
+    default_out = Path(__file__).resolve().parent / "results" / "latest.json"
+    parser.add_argument("--out", type=Path, default=default_out, help="the JSON file to write")
+    args = parser.parse_args(argv)
+    sizes = Sizes.quick() if args.quick else Sizes()
+    if args.repeats:
+        sizes.repeats = sizes.long_chain_repeats = args.repeats
+    names = [name for name in engines.ENGINES if engines.importable(name)]
+    missing = sorted(set(engines.ENGINES) - set(names))
+    if missing:
+        print(f"(not importable here, left out: {', '.join(missing)})", file=sys.stderr)
+    with Engines(names) as pool:
+        errors = check_agreement(pool, sizes)
+        if errors:
+            print("The engines disagree (tolerance 1e-9):", *errors, sep="\n  ", file=sys.stderr)
+            return 1
+        print(f"agreement: {', '.join(names)} agree on the moons loss and gradients to 1e-9", file=sys.stderr)
+        if args.check:
+            return 0
+        results = benchmark(pool, sizes)
+    options = argv if argv is not None else sys.argv[1:]
+    command = " ".join([".venv/bin/python", "bench/run.py", *options])
+    document = {"machine": machine(), "command": command, "quick": args.quick, "engines": names, **results}
+    document["targets"] = report.targets(document)
+    print(report.markdown(document))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"\nJSON: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

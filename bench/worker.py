@@ -1,0 +1,112 @@
+"""One engine per process: each workload timed where only that engine is imported.
+
+The parent sends requests one at a time and alternates between the engines' processes, so no
+engine's garbage (micrograd's cycles) is collected during another engine's timing, and no
+engine's imports (PyTorch's objects) make another engine's garbage-collector passes longer.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+import engines
+
+Timing = tuple[float, Any]
+
+
+def serve(name: str, conn: Connection) -> None:
+    """Answer requests (method name, arguments) with (True, result) or (False, error) until None."""
+    runner = Runner(engines.ENGINES[name]())
+    while (request := conn.recv()) is not None:
+        method, args = request
+        try:
+            conn.send((True, getattr(runner, method)(*args)))
+        except NotImplementedError:
+            conn.send((True, None))  # this engine has no such workload
+        except Exception as error:
+            conn.send((False, f"{type(error).__name__}: {error}"))
+
+
+def _timed(work: Callable[..., Any], *args: Any) -> Timing:
+    """Seconds taken by work(*args) and its result; leftover garbage is collected first, untimed."""
+    gc.collect()
+    start = time.perf_counter()
+    result = work(*args)
+    return time.perf_counter() - start, result
+
+
+class Runner:
+    """The workloads of one engine, as the parent asks for them."""
+
+    def __init__(self, engine: engines.Engine) -> None:
+        self.engine = engine
+        if engine.gc_off:
+            gc.disable()
+
+    def moons(self, layers: engines.Layers, xs: list[list[float]], ys: list[float]) -> None:
+        """Load the moons MLP and data."""
+        self.engine.load(layers)
+        self.xs, self.ys = xs, ys
+
+    def moons_agreement(self) -> tuple[float, list[float]]:
+        """The loss and gradients of one forward and backward, for the agreement check."""
+        return self.engine.loss_and_grads(self.xs, self.ys)
+
+    def moons_step(self, lr: float) -> Timing:
+        """One training step: forward, backward, SGD update."""
+        return _timed(self.engine.step, self.xs, self.ys, lr)
+
+    def forward(self, graph: bool) -> Timing:
+        """The moons MLP on all rows, with a graph or without (inference)."""
+        return _timed(self.engine.forward, self.xs, graph)
+
+    def chain(self, n: int) -> Timing:
+        """The chain of n steps, forward and backward, with a recursion limit that lets it run."""
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 8 * n + 10_000))  # micrograd recurses
+        return _timed(self.engine.chain, n)
+
+    def wide(self, n: int) -> Timing:
+        """The sum of n products, forward and backward."""
+        return _timed(self.engine.wide, n)
+
+    def chain_memory(self, n: int) -> dict[str, float] | None:
+        """Bytes held (tracemalloc) by the chain of n steps: after forward, and after backward too
+        where tracemalloc lets backward finish in reasonable time (not micrograd's recursion)."""
+        if not self.engine.nodes_per_step:
+            return None
+        nodes = self.engine.nodes_per_step * n + 1
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 8 * n + 10_000))
+        gc.collect()
+        tracemalloc.start()
+        x0, x = self.engine.chain_graph(n)
+        memory = {"nodes": nodes, "after_forward": tracemalloc.get_traced_memory()[0]}
+        if self.engine.backward_memory:
+            x.backward()
+            memory["after_backward"] = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del x0, x
+        return memory
+
+    def crash_depth(self, limit: int) -> int | None:
+        """The shortest chain whose backward raises RecursionError at the default recursion limit."""
+        sys.setrecursionlimit(1000)
+        low, high = 1, limit  # the chain of `low` steps works; find the first that crashes
+        if self._works(high):
+            return None
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if self._works(middle) else (low, middle)
+        return high
+
+    def _works(self, n: int) -> bool:
+        try:
+            self.engine.chain(n)
+        except RecursionError:
+            return False
+        return True
