@@ -69,7 +69,13 @@ def grad(output: Value, inputs: Sequence[Value], grad_output: Scalar = 1) -> lis
 
 
 def _propagate(order: list[Value], root: Value, seed: Scalar) -> None:
-    """The chain rule: each node passes its grad to its parents, weighted by the local derivatives."""
+    """The chain rule: each node passes its grad to its parents, weighted by the local derivatives.
+
+    An int seed stays an int for exact data and becomes a float for float data, so that a float
+    graph whose local derivatives are all ±1 still ends with float grads.
+    """
+    if type(seed) is int and type(root.data) is float:
+        seed = float(seed)
     root.grad += seed
     for node in reversed(order):
         x = node._x

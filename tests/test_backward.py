@@ -174,6 +174,15 @@ def test_backward_seeds_an_int_one() -> None:
     assert x.grad == 3 and type(x.grad) is int
 
 
+def test_float_graphs_get_float_grads_even_through_int_local_derivatives() -> None:
+    x, y = Value(5.0), Value(2.0)
+    z = (x - y).relu()  # every local derivative is an int: 1, -1, 1
+    z.backward()
+    assert [type(v.grad) for v in (x, y, z)] == [float, float, float]
+    assert (x.grad, y.grad) == (1.0, -1.0)
+    assert [type(g) for g in grad(x + y, [x, y])] == [float, float]
+
+
 def test_reused_node_gets_the_sum_of_its_paths() -> None:
     a = Value(Fraction(3))
     b = a + a
