@@ -144,11 +144,6 @@ class ExactMath(FloatMath):
         return FloatMath.log(float(x) if x > 0 else x)
 
     @staticmethod
-    def tanh(x: Scalar) -> Scalar:
-        """tanh x as a float."""
-        return math.tanh(x)
-
-    @staticmethod
     def sigmoid(x: Scalar) -> Scalar:
         """The logistic of x as a float."""
         return FloatMath.sigmoid(float(x))
