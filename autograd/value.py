@@ -32,29 +32,14 @@ class Value:
     _y: Value | None  # the second parent (None for a leaf or a unary op)
     _dy: Scalar  # ∂node/∂y
 
-    def __init__(
-        self,
-        data: Any,
-        label: str | None = None,
-        _parents: tuple[Value, ...] = (),
-        _local_grads: tuple[Scalar, ...] = (),
-        _op: str = "",
-    ) -> None:
+    def __init__(self, data: Any, label: str | None = None) -> None:
         if type(data) is not float:
             data = coerce(data)
         self.data = data
         self.grad = 0
         self.label = label
-        self.op = _op
+        self.op = ""
         self._x = self._y = self._dx = self._dy = None
-        if _parents and _current_mode() is not _RECORDING:
-            _parents, _local_grads = _unrecorded(data, _parents, _local_grads, _op)
-        if len(_parents) > 2 or len(_parents) != len(_local_grads):
-            raise ValueError(f"a node has at most two parents, each with one local derivative: {_op!r}")
-        if _parents:
-            self._x, self._dx = _parents[0], _local_grads[0]
-        if len(_parents) == 2:
-            self._y, self._dy = _parents[1], _local_grads[1]
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -213,7 +198,7 @@ def _node(data: Scalar, op: str, x: Value, dx: Scalar, y: Value | None = None, d
     node.grad = 0
     node.label = None
     node.op = op
-    if _current_mode() is not _RECORDING and not _unrecorded(data, (x,) if y is None else (x, y), (), op)[0]:
+    if _current_mode() is not _RECORDING and not _records(data, op, x, y):
         node._x = node._dx = node._y = node._dy = None  # no_grad: a leaf
         return node
     node._x, node._dx, node._y, node._dy = x, dx, y, dy
@@ -228,12 +213,10 @@ def _divide(x: Scalar, y: Scalar) -> Scalar:
         raise ZeroDivisionError(f"division by zero: {x!r} / {y!r}") from None
 
 
-def _unrecorded(
-    data: Scalar, parents: tuple[Value, ...], local_grads: tuple[Scalar, ...], op: str
-) -> tuple[tuple[Value, ...], tuple[Scalar, ...]]:
-    """The parents and local derivatives to keep outside the default mode (no_grad, anomaly)."""
+def _records(data: Scalar, op: str, x: Value, y: Value | None) -> bool:
+    """Outside the default mode: whether the node keeps its parents (no_grad), after the anomaly check."""
     mode = _mode.current()
-    if mode.detect_anomaly and _mode.is_nan(data) and not any(_mode.is_nan(p.data) for p in parents):
-        operands = ", ".join(repr(p) for p in parents)
-        raise FloatingPointError(f"op {op!r} produced NaN from {operands}")
-    return (parents, local_grads) if mode.grad_enabled else ((), ())
+    operands = (x,) if y is None else (x, y)
+    if mode.detect_anomaly and _mode.is_nan(data) and not any(_mode.is_nan(p.data) for p in operands):
+        raise FloatingPointError(f"op {op!r} produced NaN from {', '.join(map(repr, operands))}")
+    return mode.grad_enabled

@@ -6,6 +6,7 @@ Neurons and weights are numbered from 1, as in the seed: the edge W^{k,j}_i is `
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from itertools import pairwise
 
 from autograd import Value
@@ -143,9 +144,9 @@ def _linear_edges(picture: Picture, layer: Linear, p: int, k: str | None, seen: 
 
 def _weight_label(name: str, weight: Value, seen: bool) -> str:
     """`W^{k,j}_i = value`, and its δw once the layer has seen an input."""
-    lines = [f"{name} = {_html(fmt(weight.data))}"]
+    lines = [f"{name} = {escape(fmt(weight.data))}"]
     if seen:
-        lines.append(f'<FONT COLOR="{FLOW}">δw = {_html(fmt(weight.grad))}</FONT>')
+        lines.append(f'<FONT COLOR="{FLOW}">δw = {escape(fmt(weight.grad))}</FONT>')
     return _rows(lines)
 
 
@@ -154,9 +155,9 @@ def _neuron_label(level: str, next_level: str, i: int, neuron: Value | Scalar | 
     lines = [_indexed("o", level, i)]
     if neuron is not None:
         data = neuron.data if isinstance(neuron, Value) else neuron
-        lines[0] += f" = {_html(fmt(data))}"
+        lines[0] += f" = {escape(fmt(data))}"
     if isinstance(neuron, Value):
-        delta = f"{_indexed('δ', next_level, i)} = {_html(fmt(neuron.grad))}"
+        delta = f"{_indexed('δ', next_level, i)} = {escape(fmt(neuron.grad))}"
         lines.append(f'<FONT POINT-SIZE="10" COLOR="{FLOW}">{delta}</FONT>')
     return _rows(lines)
 
@@ -177,8 +178,3 @@ def _level(first: int | str, c: int) -> str:
     if isinstance(first, int):
         return str(first + c)
     return first + (f"{c:+d}" if c else "")
-
-
-def _html(text: str) -> str:
-    """Text safe inside an HTML-like label."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
