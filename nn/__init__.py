@@ -1,12 +1,14 @@
 """impactgrad's layers, losses, optimisers and training loop, built on the engine's public API."""
 
 from nn import data
-from nn.activation import Activation, Input1D, LeakyReLU, ReLU, Sigmoid, Tanh
+from nn.activation import Activation, Input1D, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from nn.conv import Conv2D, Flatten, Input2D
 from nn.draw import draw
 from nn.linear import MLP, Linear, Neuron
-from nn.loss import binary_cross_entropy, half_squared_error, hinge, mse
+from nn.loss import binary_cross_entropy, cross_entropy, half_squared_error, hinge, mse
 from nn.module import Module, Sequential, load, save
 from nn.optim import SGD, Adam, Optimizer
+from nn.pool import MaxPool2D
 from nn.train import accuracy, fit
 
 __all__ = [
@@ -14,18 +16,24 @@ __all__ = [
     "SGD",
     "Activation",
     "Adam",
+    "Conv2D",
+    "Flatten",
     "Input1D",
+    "Input2D",
     "LeakyReLU",
     "Linear",
+    "MaxPool2D",
     "Module",
     "Neuron",
     "Optimizer",
     "ReLU",
     "Sequential",
     "Sigmoid",
+    "Softmax",
     "Tanh",
     "accuracy",
     "binary_cross_entropy",
+    "cross_entropy",
     "data",
     "draw",
     "fit",

@@ -1,4 +1,4 @@
-"""Layers without weights: Input1D (the series' L1) and the activations o^k_i = f(o^{k-1}_i).
+"""Layers without weights: Input1D (the series' L1), the activations o^k_i = f(o^{k-1}_i) and Softmax.
 
 Their learning flow δ^k_i = δ^{k+1}_i · f'(o^{k-1}_i) emerges from the engine's local derivatives.
 """
@@ -6,9 +6,13 @@ Their learning flow δ^k_i = δ^{k+1}_i · f'(o^{k-1}_i) emerges from the engine
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
+from functools import reduce
+from operator import add
+from typing import Any
 
 from autograd import Value
-from nn.module import Module, Scalar, as_values
+from nn.module import Module, Scalar, apply, as_value, as_values, depth
 
 
 class Input1D(Module):
@@ -34,9 +38,12 @@ class Activation(Module):
         """f(x) as an engine node (each activation defines it)."""
         raise NotImplementedError(f"{type(self).__name__} does not define activate")
 
-    def forward(self, x: Sequence[Value | Scalar]) -> list[Value]:
-        """f on every input neuron."""
-        return list(map(self.activate, as_values(x)))
+    def forward(self, x: Sequence[Any]) -> list[Any]:
+        """f on every input neuron, element by element at any depth ([f], [c][i][j], a batch of them)."""
+        if isinstance(x, Value):
+            name = type(self).__name__
+            raise TypeError(f"{name} takes a list of inputs, not a single Value: wrap it in a list")
+        return apply(lambda v: self.activate(as_value(v)), x)  # type: ignore[no-any-return]
 
 
 class ReLU(Activation):
@@ -71,3 +78,30 @@ class Sigmoid(Activation):
 
     def activate(self, x: Value) -> Value:
         return x.sigmoid()
+
+
+class Softmax(Module):
+    """softmax(x)_i = e^{x_i - m} / Σ_j e^{x_j - m}, m = max_j x_j taken as a constant (no overflow).
+
+    Its learning flow emerges: δx_i = p_i·(δ_i - Σ_j p_j·δ_j). A batch (a list of rows) gives a list of rows.
+    """
+
+    def forward(self, x: Sequence[Any]) -> list[Any]:
+        """The probabilities p_i of one row of logits (or of each row of a batch)."""
+        if depth(x) == 2:
+            return [self.forward(row) for row in x]
+        if depth(x) != 1 or not x:
+            raise ValueError(f"Softmax expects a non-empty list of logits [n] or a batch of them, got {x!r}")
+        exps = [v.exp() for v in shifted(x)]
+        total = reduce(add, exps)
+        return [e / total for e in exps]
+
+
+def shifted(x: Sequence[Value | Scalar]) -> list[Value]:
+    """x_i - m with m = max_j x_j as a constant (m = 0 for symbolic data): the stable softmax's exponents."""
+    xs = as_values(x)
+    data = [v.data for v in xs]
+    if not all(isinstance(d, (float, Fraction)) for d in data):
+        return xs
+    m = max(data)
+    return [v - m for v in xs]

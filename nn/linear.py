@@ -8,56 +8,27 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from functools import reduce
 from operator import add, mul
 
 from autograd import Value, is_grad_enabled
 from nn.activation import ReLU
-from nn.module import Module, Scalar, Sequential, as_data, as_values
+from nn.module import Module, Scalar, Sequential, as_data, as_values, depth
 
 
 class Neuron(Module):
     """One output neuron: neuron(x) = Σ_i w_i·x_i + b, with weights `w[i]` and bias `b` (or None)."""
-
-    w: list[Value]
-    b: Value | None
 
     def __init__(self, n_in: int, bias: bool = True, seed: int | None = None) -> None:
         row = _initial_row(n_in, random.Random(seed))
         self.w = [Value(w, f"w[{i}]") for i, w in enumerate(row)]
         self.b = Value(0.0, "b") if bias else None
 
-    @classmethod
-    def _of(cls, w: list[Value], b: Value | None) -> Neuron:
-        """A neuron holding the given weight Values."""
-        neuron = cls.__new__(cls)
-        neuron.w, neuron.b = w, b
-        return neuron
-
     def forward(self, x: Sequence[Value | Scalar]) -> Value:
         """Σ_i w_i·x_i + b."""
         _check_length(self, len(self.w), x)
-        if not is_grad_enabled():
-            return self._infer(as_data(x))
-        return self._record(as_values(x))
-
-    def _record(self, xs: list[Value]) -> Value:
-        """Σ_i w_i·x_i + b as graph nodes, the sum started from the first product (no 0 node)."""
-        total: Value = reduce(add, map(mul, self.w, xs))
-        return total if self.b is None else total + self.b
-
-    def _infer(self, xs: list[Scalar]) -> Value:
-        """Σ_i w_i·x_i + b from plain numbers, wrapped once in a Value (no graph: inference)."""
-        total = sum(map(mul, [w.data for w in self.w], xs))
-        return Value(total if self.b is None else total + self.b.data)
-
-    def own_parameters(self) -> Iterator[tuple[str, Value]]:
-        """`w.i` for w[i], then `b`."""
-        for i, w in enumerate(self.w):
-            yield f"w.{i}", w
-        if self.b is not None:
-            yield "b", self.b
+        return weighted_sums([self.w], None if self.b is None else [self.b], x)[0]
 
     def extra_repr(self) -> str:
         return f"in_features={len(self.w)}, bias={self.b is not None}"
@@ -70,13 +41,14 @@ class Linear(Module):
     every bias 0 (as the seed says). seed=None draws a fresh seed from the system.
     """
 
-    neurons: list[Neuron]
+    weight: list[list[Value]]
+    bias: list[Value] | None
 
     def __init__(self, n_in: int, n_out: int, bias: bool = True, seed: int | None = None) -> None:
         _check_count("n_out", n_out)
         rng = random.Random(seed)
         rows = [_initial_row(n_in, rng) for _ in range(n_out)]
-        self.neurons = _neurons(rows, [0.0] * n_out if bias else None)
+        self.weight, self.bias = _weights(rows, [0.0] * n_out if bias else None)
 
     @classmethod
     def from_weights(
@@ -84,52 +56,50 @@ class Linear(Module):
     ) -> Linear:
         """The layer with W^{k,j}_i = weights[j][i] and B^k_j = biases[j] (no bias when biases is None)."""
         layer = cls.__new__(cls)
-        layer.neurons = _neurons(weights, biases)
+        layer.weight, layer.bias = _weights(weights, biases)
         return layer
 
     @property
     def in_features(self) -> int:
         """The number of input neurons o^{k-1}."""
-        return len(self.neurons[0].w)
+        return len(self.weight[0])
 
     @property
     def out_features(self) -> int:
         """The number of output neurons o^k."""
-        return len(self.neurons)
-
-    @property
-    def weight(self) -> list[list[Value]]:
-        """weight[j][i] = W^{k,j}_i: the weight from input neuron i to output neuron j."""
-        return [neuron.w for neuron in self.neurons]
-
-    @property
-    def bias(self) -> list[Value] | None:
-        """bias[j] = B^k_j, or None for a layer without bias."""
-        if self.neurons[0].b is None:
-            return None
-        return [neuron.b for neuron in self.neurons if neuron.b is not None]
+        return len(self.weight)
 
     def forward(self, x: Sequence[Value | Scalar]) -> list[Value]:
-        """o^k_j = Σ_i W^{k,j}_i · o^{k-1}_i + B^k_j for every output neuron j (a list, even of one)."""
-        _check_length(self, self.in_features, x)
-        if not is_grad_enabled():
-            data = as_data(x)
-            return [neuron._infer(data) for neuron in self.neurons]
-        xs = as_values(x)
-        return [neuron._record(xs) for neuron in self.neurons]
+        """o^k_j = Σ_i W^{k,j}_i · o^{k-1}_i + B^k_j for every output neuron j (a list, even of one).
 
-    def own_parameters(self) -> Iterator[tuple[str, Value]]:
-        """`weight.j.i` for W^{k,j}_i, then `bias.j` for B^k_j."""
-        for j, neuron in enumerate(self.neurons):
-            for i, w in enumerate(neuron.w):
-                yield f"weight.{j}.{i}", w
-        for j, neuron in enumerate(self.neurons):
-            if neuron.b is not None:
-                yield f"bias.{j}", neuron.b
+        A batch (a list of rows) gives the list of each row's outputs.
+        """
+        if depth(x) == 2:
+            return [self.forward(row) for row in x]  # type: ignore[arg-type, misc]
+        _check_length(self, self.in_features, x)
+        return weighted_sums(self.weight, self.bias, x)
 
     def extra_repr(self) -> str:
         bias = self.bias is not None
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={bias}"
+
+
+def weighted_sums(
+    weights: Sequence[Sequence[Value]], biases: Sequence[Value] | None, x: Sequence[Value | Scalar]
+) -> list[Value]:
+    """Σ_i weights[j][i]·x_i + biases[j] for each j, as graph nodes (the sum started from the first
+    product: no 0 node), or from plain numbers wrapped once in a Value under no_grad (inference)."""
+    if not is_grad_enabled():
+        data = as_data(x)
+        sums = [sum(map(mul, [w.data for w in row], data)) for row in weights]
+        if biases is not None:
+            sums = [s + b.data for s, b in zip(sums, biases)]
+        return [Value(s) for s in sums]
+    xs = as_values(x)
+    nodes: list[Value] = [reduce(add, map(mul, row, xs)) for row in weights]
+    if biases is not None:
+        nodes = [s + b for s, b in zip(nodes, biases)]
+    return nodes
 
 
 class MLP(Sequential):
@@ -160,8 +130,10 @@ def _initial_row(n_in: int, rng: random.Random) -> list[float]:
     return [rng.uniform(-bound, bound) for _ in range(n_in)]
 
 
-def _neurons(weights: Sequence[Sequence[Scalar]], biases: Sequence[Scalar] | None) -> list[Neuron]:
-    """The neurons of a layer, their weights labelled W[j][i] and B[j] as in the seed."""
+def _weights(
+    weights: Sequence[Sequence[Scalar]], biases: Sequence[Scalar] | None
+) -> tuple[list[list[Value]], list[Value] | None]:
+    """The weights and biases of a layer as Values, labelled W[j][i] and B[j] as in the seed."""
     if not weights or not weights[0]:
         raise ValueError("a Linear layer needs at least one neuron and one input: weights[j][i] is empty")
     n_in = len(weights[0])
@@ -170,13 +142,8 @@ def _neurons(weights: Sequence[Sequence[Scalar]], biases: Sequence[Scalar] | Non
             raise ValueError(f"weights must be rectangular: row 0 has {n_in} weights, row {j} has {len(row)}")
     if biases is not None and len(biases) != len(weights):
         raise ValueError(f"{len(weights)} rows of weights but {len(biases)} biases")
-    return [
-        Neuron._of(
-            [Value(w, f"W[{j}][{i}]") for i, w in enumerate(row)],
-            None if biases is None else Value(biases[j], f"B[{j}]"),
-        )
-        for j, row in enumerate(weights)
-    ]
+    rows = [[Value(w, f"W[{j}][{i}]") for i, w in enumerate(row)] for j, row in enumerate(weights)]
+    return rows, None if biases is None else [Value(b, f"B[{j}]") for j, b in enumerate(biases)]
 
 
 def _check_count(name: str, n: object) -> None:

@@ -13,6 +13,7 @@ from functools import reduce
 from operator import add
 
 from autograd import Value
+from nn.activation import shifted
 from nn.module import Scalar, as_values
 
 _HALF = Fraction(1, 2)
@@ -75,3 +76,31 @@ def _check_targets(targets: Sequence[Scalar], message: str, valid: Callable[[Sca
 def _sum(terms: Iterable[Value]) -> Value:
     """Σ terms, started from the first term (no 0 node)."""
     return reduce(add, terms)
+
+
+def cross_entropy(outputs: Sequence[Value | Scalar], target: int | Sequence[Scalar]) -> Value:
+    """Softmax cross-entropy from logits X: log Σ_j e^{X_j} - X_t for a class index t, or
+    Σ_i Y_i·(log Σ_j e^{X_j} - X_i) for class probabilities Y; its learning flow is δ = softmax(o) - y.
+
+    Computed as log Σ_j e^{X_j - m} - (X_t - m) with m = max X (a constant): logits of ±1000 work.
+    """
+    if isinstance(outputs, (Value, numbers.Number)) or not outputs:
+        raise ValueError(f"cross_entropy needs a non-empty list of logits, got {outputs!r}")
+    n = len(outputs)
+    if isinstance(target, bool) or not isinstance(target, (int, list, tuple)):
+        raise TypeError(f"target must be a class index (int) or a list of {n} probabilities, not {target!r}")
+    if isinstance(target, int):
+        if not 0 <= target < n:
+            raise ValueError(f"target class {target} is out of range for {n} logits (0..{n - 1})")
+        probabilities: Sequence[Scalar] = [1 if i == target else 0 for i in range(n)]
+    else:
+        if len(target) != n:
+            raise ValueError(f"{n} logits but {len(target)} target probabilities")
+        _check_targets(target, "cross_entropy needs probabilities in [0, 1]", lambda y: 0 <= y <= 1)
+        probabilities = target
+    xs = shifted(outputs)
+    log_total = _sum(x.exp() for x in xs).log()
+    terms = [(log_total - x) * y if y != 1 else log_total - x for x, y in zip(xs, probabilities) if y != 0]
+    if not terms:
+        raise ValueError("cross_entropy needs target probabilities that are not all 0")
+    return _sum(terms)
