@@ -1,13 +1,14 @@
-"""Data sets: the series' Example (exact) and two interleaving moons."""
+"""Data sets: the series' Example (exact), the second dimension's house (exact) and two interleaving moons."""
 
 from __future__ import annotations
 
 import math
 import random
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from nn.activation import Input1D, ReLU
+from nn.conv import Conv2D, Input2D
 from nn.linear import Linear
 from nn.module import Sequential
 
@@ -55,3 +56,69 @@ def moons(
             rows.append(([x1 + rng.gauss(0, noise), x2 + rng.gauss(0, noise)], [label]))
     rng.shuffle(rows)
     return [x for x, _ in rows], [y for _, y in rows]
+
+
+def _one_hot_kernel(at: tuple[int, int]) -> tuple[tuple[int, ...], ...]:
+    """A 3x3 kernel of zeros with a 1 at (u, v) = at: it moves a pixel by (1 - u, 1 - v)."""
+    return tuple(tuple(int((u, v) == at) for v in range(3)) for u in range(3))
+
+
+HOUSE_COLOURS = {
+    "sky": (0, 57, 71),
+    "stone": (147, 146, 136),
+    "window": (70, 74, 51),
+    "brick": (152, 92, 57),
+    "tan": (207, 166, 121),
+}
+HOUSE_ROWS = (
+    "sky   sky   sky   stone  sky    sky   sky",
+    "sky   sky   stone stone  stone  sky   sky",
+    "sky   stone stone stone  window stone sky",
+    "stone stone stone window window stone stone",
+    "sky   brick tan   tan    tan    brick sky",
+    "sky   brick tan   brick  tan    brick sky",
+    "sky   brick tan   brick  tan    brick sky",
+)
+# L2's kernels: output channel o uses K2[o] on each of the 3 input channels (roof left/right, window,
+# walls left/right, inside); L4's kernel for (o, o) is K4[o], zeros elsewhere; L5's for input c is K5[c].
+K2 = (
+    ((0, -1, 1), (-1, 1, 0), (1, 0, 0)),
+    ((1, -1, 0), (0, 1, -1), (0, 0, 1)),
+    ((1, -1, 1), (-1, -1, 1), (1, 1, 1)),
+    ((-1, 1, 1), (-1, 1, 1), (-1, 1, 1)),
+    ((1, 1, -1), (1, 1, -1), (1, 1, -1)),
+    ((1, 1, 1), (1, 1, 1), (1, 1, 1)),
+)
+B2 = (-1030, -1030, -1990, -2000, -2000, -4059)
+K4 = tuple(_one_hot_kernel(at) for at in ((1, 0), (1, 2), (1, 1), (2, 0), (2, 2), (2, 1)))
+K5 = tuple(_one_hot_kernel(at) for at in ((0, 0), (0, 2), (1, 2), (2, 0), (2, 2), (2, 1)))
+
+
+class House(NamedTuple):
+    """The second dimension's Example: a 7x7 RGB house, and the kernels that find it."""
+
+    image: list[list[list[Fraction]]]
+
+    def model(self) -> Sequential:
+        """L1 = Input2D(3, 7, 7), L2 = Conv2D(3 -> 6, 3x3, padding 1) with the biases of L3, L3 = ReLU,
+        L4 = Conv2D(6 -> 6, no bias), L5 = Conv2D(6 -> 1, no bias): 6 at the house's centre (3, 3)."""
+        zero = ((0,) * 3,) * 3
+        k4 = [[k if c == o else zero for c in range(6)] for o, k in enumerate(K4)]
+        return Sequential(
+            Input2D(3, 7, 7),
+            Conv2D.from_weights(_fractions([[k] * 3 for k in K2]), _fractions(B2), padding=1),
+            ReLU(),
+            Conv2D.from_weights(_fractions(k4), padding=1),
+            Conv2D.from_weights(_fractions([K5]), padding=1),
+        )
+
+
+def house() -> House:
+    """The house image as channel grids image[c][i][j] (red, green, blue) of Fractions 0..255."""
+    pixels = [[HOUSE_COLOURS[name] for name in row.split()] for row in HOUSE_ROWS]
+    return House([[[Fraction(pixel[c]) for pixel in row] for row in pixels] for c in range(3)])
+
+
+def _fractions(x: Any) -> Any:
+    """Nested tuples or lists of ints as nested lists of Fractions."""
+    return [_fractions(item) for item in x] if isinstance(x, (list, tuple)) else Fraction(x)
