@@ -7,6 +7,7 @@ from nn.draw import draw
 from nn.linear import MLP, Linear, Neuron
 from nn.loss import binary_cross_entropy, cross_entropy, half_squared_error, hinge, mse
 from nn.module import Module, Sequential, load, save
+from nn.norm import BatchNorm, BatchNorm1D, BatchNorm2D
 from nn.optim import SGD, Adam, Optimizer
 from nn.pool import MaxPool2D
 from nn.train import accuracy, fit
@@ -16,6 +17,9 @@ __all__ = [
     "SGD",
     "Activation",
     "Adam",
+    "BatchNorm",
+    "BatchNorm1D",
+    "BatchNorm2D",
     "Conv2D",
     "Flatten",
     "Input1D",
