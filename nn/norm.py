@@ -96,7 +96,7 @@ class BatchNorm(Module):
         m = len(group)
         mu = reduce(add, group) / m
         centred = [v - mu for v in group]
-        sigma = (reduce(add, [d * d for d in centred]) / m + self.eps).sqrt()  # type: ignore[attr-defined]
+        sigma = (reduce(add, [d * d for d in centred]) / m + self.eps).sqrt()
         variance = sum(d.data * d.data for d in centred) / (m - 1)
         keep = 1 - self.momentum
         self.running_mean[f] = keep * self.running_mean[f] + self.momentum * mu.data
@@ -106,7 +106,7 @@ class BatchNorm(Module):
     def _infer(self, f: int, group: list[Value]) -> list[Value]:
         """(x - running μ)/sqrt(running var + ε), the statistics as constants."""
         with no_grad():
-            sigma = Value(self.running_var[f] + self.eps).sqrt().data  # type: ignore[attr-defined]
+            sigma = Value(self.running_var[f] + self.eps).sqrt().data
         return [self._affine(f, (v - self.running_mean[f]) / sigma) for v in group]
 
     def _affine(self, f: int, normalized: Value) -> Value:

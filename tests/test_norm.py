@@ -28,10 +28,6 @@ from test_formulas import FLOATS, flow_back
 from autograd import Value, gradcheck
 from nn import BatchNorm1D, BatchNorm2D, Conv2D, Linear, ReLU, Sequential
 
-pytestmark = pytest.mark.skipif(
-    not hasattr(Value, "sqrt"), reason="BatchNorm needs Value.sqrt() from the engine issue (lead)"
-)
-
 SMALL = st.builds(Fraction, st.integers(-9, 9), st.integers(1, 4))
 
 
