@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -122,3 +123,45 @@ def house() -> House:
 def _fractions(x: Any) -> Any:
     """Nested tuples or lists of ints as nested lists of Fractions."""
     return [_fractions(item) for item in x] if isinstance(x, (list, tuple)) else Fraction(x)
+
+
+class Digits(NamedTuple):
+    """scikit-learn's 8x8 digits as samples [1][8][8] in [-0.5, 0.5], split into training and validation.
+
+    Targets are class indices into `classes` (for classes=(3, 8): 0 is a 3, 1 is an 8).
+    """
+
+    train_inputs: list[list[list[list[float]]]]
+    train_targets: list[int]
+    val_inputs: list[list[list[list[float]]]]
+    val_targets: list[int]
+    classes: tuple[int, ...]
+
+
+def digits(classes: Sequence[int] | None = None, seed: int | None = 0, validation: float = 0.2) -> Digits:
+    """The series' classification task, scaled down: the images of `classes` (all ten by default),
+    x/16 - 0.5 as the article's [-0.5, 0.5], shuffled by random.Random(seed), `validation` of them held out.
+
+    scikit-learn ships the 1,797 images inside the package (no download); it is the `data` extra.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ImportError("nn.data.digits needs scikit-learn: pip install 'impactgrad[data]'") from None
+    chosen = tuple(range(10)) if classes is None else tuple(classes)
+    if len(chosen) < 2 or len(set(chosen)) != len(chosen) or not all(c in range(10) for c in chosen):
+        raise ValueError(f"classes must be at least two distinct digits 0..9, got {classes!r}")
+    if not 0 < validation < 1:
+        raise ValueError(f"validation must be a share in (0, 1), got {validation!r}")
+    bunch = load_digits()
+    rows = [
+        ([[[float(v) / 16 - 0.5 for v in image[i * 8 : i * 8 + 8]] for i in range(8)]], chosen.index(int(t)))
+        for image, t in zip(bunch.data, bunch.target)
+        if int(t) in chosen
+    ]
+    random.Random(seed).shuffle(rows)
+    held = round(len(rows) * validation)
+    train, val = rows[held:], rows[:held]
+    return Digits(
+        [x for x, _ in train], [y for _, y in train], [x for x, _ in val], [y for _, y in val], chosen
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any
 
 from tqdm import tqdm
 
@@ -56,8 +57,9 @@ def fit(
     return history
 
 
-def accuracy(model: Module, inputs: Sequence[Sequence[Scalar]], targets: Sequence[Sequence[Scalar]]) -> float:
-    """The share of rows whose single output has the target's side of 0 (output > 0 ⟺ target > 0)."""
+def accuracy(model: Module, inputs: Sequence[Any], targets: Sequence[Any]) -> float:
+    """The share of rows classified right: for a class index target, the output's argmax (the first on
+    ties) is that class; for a one-number target, the single output has its side of 0 (output > 0 ⟺ y > 0)."""
     if len(inputs) != len(targets):
         raise ValueError(f"{len(inputs)} input rows but {len(targets)} target rows")
     if not inputs:
@@ -66,6 +68,9 @@ def accuracy(model: Module, inputs: Sequence[Sequence[Scalar]], targets: Sequenc
     with no_grad():
         for x, y in zip(inputs, targets):
             out = model(x)
+            if isinstance(y, int) and not isinstance(y, bool):
+                correct += max(range(len(out)), key=lambda k: out[k].data) == y
+                continue
             if len(out) != 1 or len(y) != 1:
                 raise ValueError(f"accuracy needs one output and one target per row: {len(out)}, {len(y)}")
             correct += (out[0].data > 0) == (y[0] > 0)

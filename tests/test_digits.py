@@ -1,0 +1,46 @@
+"""nn.data.digits (the classification article's stand-in) and accuracy over class indices."""
+
+from __future__ import annotations
+
+import pytest
+
+from nn import Linear, accuracy
+from nn.data import digits
+
+
+def test_digits_are_channel_first_samples_in_the_articles_range() -> None:
+    data = digits((3, 8), seed=0)
+    assert len(data.train_inputs) + len(data.val_inputs) == 357  # the 3s and 8s of the 1,797 images
+    assert len(data.val_inputs) == round(357 * 0.2) and len(data.train_targets) == len(data.train_inputs)
+    sample = data.train_inputs[0]
+    assert (len(sample), len(sample[0]), len(sample[0][0])) == (1, 8, 8)
+    values = [v for x in data.train_inputs for row in x[0] for v in row]
+    assert min(values) == -0.5 and max(values) == 0.5
+    assert set(data.train_targets) == {0, 1} and data.classes == (3, 8)
+    assert digits((3, 8), seed=0) == data and digits((3, 8), seed=1) != data
+
+
+def test_all_ten_classes_by_default() -> None:
+    data = digits(validation=0.5)
+    assert set(data.val_targets) == set(range(10)) and data.classes == tuple(range(10))
+    assert len(data.train_inputs) + len(data.val_inputs) == 1797
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"classes": (3,)}, "at least two distinct digits"),
+        ({"classes": (3, 3)}, "at least two distinct digits"),
+        ({"classes": (3, 10)}, "digits 0..9, got"),
+        ({"validation": 1.0}, r"validation must be a share in \(0, 1\), got 1.0"),
+    ],
+)
+def test_bad_arguments_are_refused(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        digits(**kwargs)  # type: ignore[arg-type]
+
+
+def test_accuracy_takes_the_argmax_against_a_class_index() -> None:
+    model = Linear.from_weights([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    inputs = [[2.0, 0.0], [0.0, 2.0], [1.0, 1.0], [3.0, 0.0]]
+    assert accuracy(model, inputs, [0, 1, 0, 1]) == 0.5  # [1, 1] ties 0 and 1: the first wins
