@@ -43,4 +43,4 @@ def test_bad_arguments_are_refused(kwargs: dict[str, object], message: str) -> N
 def test_accuracy_takes_the_argmax_against_a_class_index() -> None:
     model = Linear.from_weights([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
     inputs = [[2.0, 0.0], [0.0, 2.0], [1.0, 1.0], [3.0, 0.0]]
-    assert accuracy(model, inputs, [0, 1, 0, 1]) == 0.5  # [1, 1] ties 0 and 1: the first wins
+    assert accuracy(model, inputs, [0, 1, 0, 1]) == 0.75  # [1, 1] ties all three: the first, 0, wins
