@@ -1,4 +1,5 @@
-"""The neural structure of a layer or a model, drawn as the seed's figures: neurons o and weights W.
+"""The neural structure of a layer or a model, drawn as the seed's figures: neurons o and weights W
+(a Conv2D: its channels as grids and its kernels).
 
 Neurons and weights are numbered from 1, as in the seed: the edge W^{k,j}_i is `layer.weight[j-1][i-1]`.
 """
@@ -8,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 from itertools import pairwise
+from typing import Any
 
 from autograd import Value
 from autograd.draw import Picture, canvas, fmt
 from nn.activation import Activation, Input1D
+from nn.conv import Conv2D
 from nn.linear import Linear
-from nn.module import Module, Scalar, Sequential
+from nn.module import Module, Scalar, Sequential, depth, shape
 
 DEFAULT_MAX_WEIGHTS = 100
 
@@ -33,6 +36,7 @@ def draw(
     rankdir: str = "LR",
     show_weights: bool = True,
     max_weights: int = DEFAULT_MAX_WEIGHTS,
+    kernel: tuple[int, int] = (0, 0),
 ) -> Picture:
     """The neural structure of a Linear layer L^k, or of a Sequential model layer by layer.
 
@@ -42,7 +46,11 @@ def draw(
     each neuron shows its value o and its learning flow δ, and each weight its δw. `k` numbers the
     layer (the model's first layer); by default a lone layer is L^k and a model starts at L^1.
     `show_weights=False` leaves the edges unlabelled (a larger model stays readable).
+    A Conv2D layer is drawn with its channels as grids (`flow` = [input, output]) and the connections
+    of the kernel ker^{k,o,c} picked by `kernel=(o, c)`.
     """
+    if isinstance(module, Conv2D):
+        return _draw_conv(module, flow, k="k" if k is None else k, kernel=kernel, rankdir=rankdir)
     layers = list(module) if isinstance(module, Sequential) else [module]
     for layer in layers:
         if not isinstance(layer, (Linear, Activation, Input1D)):
@@ -168,9 +176,10 @@ def _rows(lines: list[str]) -> str:
     return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{rows}</TABLE>>'
 
 
-def _indexed(name: str, sup: str, sub: int) -> str:
-    """name^sup_sub in an HTML-like label, the indices in a smaller font."""
-    return f'{name}<SUP><FONT POINT-SIZE="8">{sup}</FONT></SUP><SUB><FONT POINT-SIZE="8">{sub}</FONT></SUB>'
+def _indexed(name: str, sup: str, sub: int | None = None) -> str:
+    """name^sup_sub (or name^sup) in an HTML-like label, the indices in a smaller font."""
+    text = f'{name}<SUP><FONT POINT-SIZE="8">{sup}</FONT></SUP>'
+    return text if sub is None else f'{text}<SUB><FONT POINT-SIZE="8">{sub}</FONT></SUB>'
 
 
 def _level(first: int | str, c: int) -> str:
@@ -178,3 +187,113 @@ def _level(first: int | str, c: int) -> str:
     if isinstance(first, int):
         return str(first + c)
     return first + (f"{c:+d}" if c else "")
+
+
+# -- Conv2D: channels as grids, the kernels between them ------------------------------------------
+
+KERNEL = "#1d4ed8"  # the chosen kernel and its connections
+MAX_KERNELS = 36
+MAX_SIDE = 16
+
+
+def _draw_conv(
+    layer: Conv2D,
+    flow: Sequence[Any] | None = None,
+    *,
+    k: int | str,
+    kernel: tuple[int, int],
+    rankdir: str,
+) -> Picture:
+    """Input channels ch^{k-1,c}, kernels ker^{k,o,c} and output channels ch^{k,o} of `layer`.
+
+    `flow` is `[input, output]` the layer saw (each [channel][row][col]): the channels are then drawn
+    as grids of their values o, with the learning flow δ of each neuron and the δker of each weight
+    after a backward. `kernel=(o, c)` picks the kernel whose connections are coloured.
+    """
+    c_out, c_in = layer.out_channels, layer.in_channels
+    if c_in * c_out > MAX_KERNELS:
+        raise ValueError(f"{layer!r} has {c_in * c_out} kernels, more than {MAX_KERNELS}: draw a smaller one")
+    pair = isinstance(kernel, tuple) and len(kernel) == 2
+    if not (pair and 0 <= kernel[0] < c_out and 0 <= kernel[1] < c_in):
+        raise ValueError(f"kernel must be an (o, c) pair with o < {c_out} and c < {c_in}, got {kernel!r}")
+    grids = _conv_flow(layer, flow)
+    seen = grids is not None and any(isinstance(v, Value) for v in _cells(grids[1]))
+    picture = canvas(rankdir, nodesep="0.25", ranksep="0.6")
+    picture.attr("node", shape="plaintext")
+    sup_in, sup_out = _level(k, -1), _level(k, 0)
+    for column, (count, sup, prefix) in enumerate(((c_in, sup_in, "in"), (c_out, sup_out, "out"))):
+        with picture.subgraph() as rank:
+            rank.attr(rank="same")
+            for ch in range(count):
+                title = _indexed("ch", f"{sup},{ch}")
+                grid = None if grids is None else grids[column][ch]
+                rank.node(f"{prefix}{ch}", _table(title, grid, seen, chosen=ch == kernel[1 - column]))
+    for o in range(c_out):
+        for c in range(c_in):
+            chosen = (o, c) == kernel
+            colour = KERNEL if chosen else "gray60"
+            title = _indexed("ker", f"{sup_out},{o},{c}")
+            picture.node(f"ker{o}_{c}", _table(title, layer.weight[o][c], seen, chosen, weights=True))
+            width = "2" if chosen else "0.8"
+            picture.edge(f"in{c}", f"ker{o}_{c}", color=colour, penwidth=width)
+            picture.edge(f"ker{o}_{c}", f"out{o}", color=colour, penwidth=width)
+        if layer.bias is not None:
+            b = layer.bias[o]
+            text = f"{_indexed('b', f'{sup_out},{o}')} = {escape(fmt(b.data))}"
+            if seen:
+                text += f'<BR/><FONT COLOR="{FLOW}">δb = {escape(fmt(b.grad))}</FONT>'
+            picture.node(f"bias{o}", f"<{text}>", shape="box", style="filled", fillcolor=BIAS)
+            picture.edge(f"bias{o}", f"out{o}", style="dashed", color="gray40")
+    o, c = kernel
+    caption = (
+        f"neural structure of L{k} = {layer!r}\\lch^{{{sup_out},{o}}} = Σ_c ker^{{{sup_out},{o},c}} ⋆ "
+        f"ch^{{{sup_in},c}} + b^{{{sup_out},{o}}}: the connections of ker^{{{sup_out},{o},{c}}} in blue\\l"
+        + ("in red under each number: its learning flow δ (δker under a weight)\\l" if seen else "")
+    )
+    picture.attr(label=caption, labelloc="b", labeljust="l")
+    return picture
+
+
+def _conv_flow(layer: Conv2D, flow: Sequence[Any] | None) -> tuple[Any, Any] | None:
+    """[input, output] of the layer's shapes, each [channel][row][col] of a drawable size, or None."""
+    if flow is None:
+        return None
+    if len(flow) != 2 or depth(flow[0]) != 3 or depth(flow[1]) != 3:
+        raise ValueError("flow must be [input, output] of the Conv2D, each nested lists [channel][row][col]")
+    x, out = flow
+    c, h, w = shape(x, "nn.draw")
+    expected = (layer.out_channels, *layer.output_size(h, w))
+    if c != layer.in_channels or shape(out, "nn.draw") != expected:
+        raise ValueError(
+            f"flow does not fit {layer!r}: input {(c, h, w)} should give output {expected}, "
+            f"got {shape(out, 'nn.draw')}"
+        )
+    if max(h, w) > MAX_SIDE:
+        raise ValueError(f"channels of {h}x{w} are too large to draw as grids (at most {MAX_SIDE} a side)")
+    return x, out
+
+
+def _table(title: str, grid: Any, seen: bool, chosen: bool, weights: bool = False) -> str:
+    """An HTML-like grid: the title, then each cell's value and, after a backward, its δ (or δker)."""
+    border = KERNEL if chosen else "gray70"
+    if grid is None:
+        return f'<<TABLE BORDER="1" COLOR="{border}" CELLBORDER="0"><TR><TD>{title}</TD></TR></TABLE>>'
+    width = len(grid[0])
+    fill = "#fde68a" if weights else "#eef2ff"
+    rows = [f'<TR><TD COLSPAN="{width}">{title}</TD></TR>']
+    for row in grid:
+        cells = []
+        for v in row:
+            data = v.data if isinstance(v, Value) else v
+            text = escape(fmt(data))
+            if seen and isinstance(v, Value):
+                text += f'<BR/><FONT POINT-SIZE="8" COLOR="{FLOW}">{escape(fmt(v.grad))}</FONT>'
+            cells.append(f'<TD BGCOLOR="{fill}">{text}</TD>')
+        rows.append(f"<TR>{''.join(cells)}</TR>")
+    attrs = f'BORDER="{2 if chosen else 1}" COLOR="{border}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3"'
+    return f"<<TABLE {attrs}>{''.join(rows)}</TABLE>>"
+
+
+def _cells(grid: Any) -> list[Any]:
+    """The neurons of [channel][row][col] in row order."""
+    return [v for channel in grid for row in channel for v in row]
