@@ -245,9 +245,10 @@ def _draw_conv(
             picture.node(f"bias{o}", f"<{text}>", shape="box", style="filled", fillcolor=BIAS)
             picture.edge(f"bias{o}", f"out{o}", style="dashed", color="gray40")
     o, c = kernel
+    bias = "" if layer.bias is None else f" + b^{{{sup_out},{o}}}"
     caption = (
         f"neural structure of L{k} = {layer!r}\\lch^{{{sup_out},{o}}} = Σ_c ker^{{{sup_out},{o},c}} ⋆ "
-        f"ch^{{{sup_in},c}} + b^{{{sup_out},{o}}}: the connections of ker^{{{sup_out},{o},{c}}} in blue\\l"
+        f"ch^{{{sup_in},c}}{bias}: the connections of ker^{{{sup_out},{o},{c}}} in blue\\l"
         + ("in red under each number: its learning flow δ (δker under a weight)\\l" if seen else "")
     )
     picture.attr(label=caption, labelloc="b", labeljust="l")
