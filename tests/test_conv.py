@@ -98,19 +98,19 @@ def check_conv(case: dict[str, Any], same: Callable[[Any, Any], bool]) -> None:
 
 
 @given(conv_cases(FLOATS))
-def test_convolution_formulas_with_floats(case: dict[str, Any]) -> None:
+def test_boxed_ch_sum_delta_delta_ker_delta_b_with_floats(case: dict[str, Any]) -> None:
     check_conv(case, close)
 
 
 @given(conv_cases(FRACTIONS))
-def test_convolution_formulas_with_fractions_are_exact(case: dict[str, Any]) -> None:
+def test_boxed_ch_sum_delta_delta_ker_delta_b_with_fractions_are_exact(case: dict[str, Any]) -> None:
     check_conv(case, lambda a, b: a == b and not isinstance(a, float))  # an input no window covers keeps 0
 
 
 @pytest.mark.parametrize(
     ("stride", "padding", "size"), [(1, 1, (4, 4)), ((2, 1), (1, 0), (5, 4)), (1, (0, 2), (3, 2))]
 )
-def test_convolution_formulas_emerge_symbolically(stride: Any, padding: Any, size: tuple[int, int]) -> None:
+def test_boxed_ch_sum_delta_delta_ker_delta_b_emerge_symbolically(stride: Any, padding: Any, size: tuple[int, int]) -> None:
     weight = [[[[sympy.Symbol(f"ker{o}{c}_{u}{v}") for v in range(3)] for u in range(2)] for c in range(2)]
               for o in range(2)]
     bias = [sympy.Symbol(f"b{o}") for o in range(2)]
@@ -126,7 +126,7 @@ def test_convolution_formulas_emerge_symbolically(stride: Any, padding: Any, siz
     )
 
 
-def test_the_articles_counts_of_impacts() -> None:
+def test_the_articles_counts_of_impacts_18_36_49() -> None:
     """3 -> 2 channels, 7x7, 3x3, padding 1, every input, weight and δ equal to 1: 18, 36 and 49."""
     layer = Conv2D.from_weights([[[[1] * 3] * 3] * 3] * 2, [0, 0], padding=1)
     o1 = Input2D(3, 7, 7)([[[Fraction(1)] * 7] * 7] * 3)

@@ -107,7 +107,7 @@ def close(a: Any, b: Any) -> bool:
 
 @pytest.mark.parametrize("two_d", [False, True], ids=["BatchNorm1D", "BatchNorm2D"])
 @given(data=st.data())
-def test_normalization_formulas_with_floats(two_d: bool, data: st.DataObject) -> None:
+def test_boxed_delta_sigma_mu_x_gamma_beta_with_floats(two_d: bool, data: st.DataObject) -> None:
     case = data.draw(float_cases(two_d))
     check_norm(case["layer"], case["x"], case["delta"], case["gamma"], case["beta"], math.sqrt, close)
 
@@ -133,7 +133,7 @@ def exact_cases(draw: st.DrawFn, two_d: bool) -> dict[str, Any]:
 
 @pytest.mark.parametrize("two_d", [False, True], ids=["BatchNorm1D", "BatchNorm2D"])
 @given(data=st.data())
-def test_normalization_formulas_with_fractions_are_exact(two_d: bool, data: st.DataObject) -> None:
+def test_boxed_delta_sigma_mu_x_gamma_beta_with_fractions_are_exact(two_d: bool, data: st.DataObject) -> None:
     case = data.draw(exact_cases(two_d))
     f, n, groups = case["f"], case["n"], case["groups"]
     for k in range(f):  # one layer per feature, each with its own ε (one rational σ per group)
@@ -155,7 +155,7 @@ def test_normalization_formulas_with_fractions_are_exact(two_d: bool, data: st.D
         check_norm(layer, x, delta, gamma, beta, exact_sqrt, lambda a, b: type(a) is Fraction and a == b)
 
 
-def test_normalization_formulas_emerge_symbolically() -> None:
+def test_boxed_delta_sigma_mu_x_emerge_symbolically() -> None:
     m = 3
     xs, ds = sympy.symbols(f"x0:{m}", real=True), sympy.symbols(f"d0:{m}")
     g, b, eps = sympy.symbols("gamma beta epsilon", positive=True)

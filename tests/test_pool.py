@@ -68,12 +68,12 @@ def check_pool(case: dict[str, Any], same: Callable[[Any, Any], bool]) -> None:
 
 
 @given(pool_cases(FLOATS))
-def test_max_pooling_flow_with_floats(case: dict[str, Any]) -> None:
+def test_boxed_delta_is_the_flow_of_the_max_or_0_with_floats(case: dict[str, Any]) -> None:
     check_pool(case, lambda a, b: a == b)
 
 
 @given(pool_cases(SMALL))
-def test_max_pooling_flow_with_fractions_and_ties_is_exact(case: dict[str, Any]) -> None:
+def test_boxed_delta_is_the_flow_of_the_max_or_0_with_fractions_and_ties(case: dict[str, Any]) -> None:
     check_pool(case, lambda a, b: a == b and not isinstance(a, float))
 
 
