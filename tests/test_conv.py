@@ -98,19 +98,19 @@ def check_conv(case: dict[str, Any], same: Callable[[Any, Any], bool]) -> None:
 
 
 @given(conv_cases(FLOATS))
-def test_boxed_ch_sum_delta_delta_ker_delta_b_with_floats(case: dict[str, Any]) -> None:
+def test_boxed_sum_delta_delta_ker_delta_b_with_floats(case: dict[str, Any]) -> None:
     check_conv(case, close)
 
 
 @given(conv_cases(FRACTIONS))
-def test_boxed_ch_sum_delta_delta_ker_delta_b_with_fractions_are_exact(case: dict[str, Any]) -> None:
+def test_boxed_sum_delta_delta_ker_delta_b_with_fractions_are_exact(case: dict[str, Any]) -> None:
     check_conv(case, lambda a, b: a == b and not isinstance(a, float))  # an input no window covers keeps 0
 
 
 @pytest.mark.parametrize(
     ("stride", "padding", "size"), [(1, 1, (4, 4)), ((2, 1), (1, 0), (5, 4)), (1, (0, 2), (3, 2))]
 )
-def test_boxed_ch_sum_delta_delta_ker_delta_b_emerge_symbolically(stride: Any, padding: Any, size: Any) -> None:
+def test_boxed_sum_delta_delta_ker_delta_b_emerge_symbolically(stride: Any, padding: Any, size: Any) -> None:
     weight = [[[[sympy.Symbol(f"ker{o}{c}_{u}{v}") for v in range(3)] for u in range(2)] for c in range(2)]
               for o in range(2)]
     bias = [sympy.Symbol(f"b{o}") for o in range(2)]
