@@ -22,7 +22,12 @@ class Input1D(Module):
         self.n = n
 
     def forward(self, x: Sequence[Value | Scalar]) -> list[Value]:
-        """The data as neurons o^1 (numbers wrapped in leaf Values), checked against n if given."""
+        """The data as neurons o^1 (numbers wrapped in leaf Values), checked against n if given.
+
+        A batch (a list of rows) gives the list of each row's neurons.
+        """
+        if depth(x) == 2:
+            return [self.forward(row) for row in x]  # type: ignore[arg-type, misc]
         if self.n is not None and len(x) != self.n:
             raise ValueError(f"Input1D expects {self.n} inputs, got {len(x)}")
         return as_values(x)

@@ -55,7 +55,8 @@ class Conv2D(Module):
 
     ch^{k,o}_{i,j} = b^{k,o} + Σ_c Σ_{u,v} ker^{k,o,c}_{u,v} · ch^{k-1,c}_{i·s+u-p, j·s+v-p}: a
     cross-correlation (the kernel is not flipped, as in the series and PyTorch) with zero padding p
-    and stride s. kernel_size, stride and padding are each an int or a (rows, cols) pair.
+    and stride s. kernel_size, stride and padding are each an int or a (rows, cols) pair; padding may
+    also be 'valid' (0) or 'same' (k // 2 for an odd kernel and stride 1: the output keeps the size).
     Initialisation: uniform in ±1/sqrt(in_channels·kh·kw) from random.Random(seed), biases 0.
     """
 
@@ -68,7 +69,7 @@ class Conv2D(Module):
         out_channels: int,
         kernel_size: int | tuple[int, int],
         stride: int | tuple[int, int] = 1,
-        padding: int | tuple[int, int] = 0,
+        padding: int | tuple[int, int] | str = 0,
         bias: bool = True,
         seed: int | None = None,
     ) -> None:
@@ -89,7 +90,7 @@ class Conv2D(Module):
         weight: Sequence[Sequence[Sequence[Sequence[Scalar]]]],
         bias: Sequence[Scalar] | None = None,
         stride: int | tuple[int, int] = 1,
-        padding: int | tuple[int, int] = 0,
+        padding: int | tuple[int, int] | str = 0,
     ) -> Conv2D:
         """The layer with ker^{k,o,c}_{u,v} = weight[o][c][u][v] and b^{k,o} = bias[o] (none when None)."""
         layer = cls.__new__(cls)
@@ -101,7 +102,7 @@ class Conv2D(Module):
         weight: Sequence[Sequence[Sequence[Sequence[Scalar]]]],
         bias: Sequence[Scalar] | None,
         stride: int | tuple[int, int],
-        padding: int | tuple[int, int],
+        padding: int | tuple[int, int] | str,
     ) -> None:
         """Check the arguments, then hold the kernels and biases as labelled Values."""
         if depth(weight) != 4 or 0 in shape(weight, "Conv2D weight"):
@@ -112,7 +113,15 @@ class Conv2D(Module):
         c_out, _, kh, kw = shape(weight, "Conv2D weight")
         if bias is not None and len(bias) != c_out:
             raise ValueError(f"Conv2D has {c_out} output channels but {len(bias)} biases")
-        stride, padding = pair("stride", stride, 1), pair("padding", padding, 0)
+        stride = pair("stride", stride, 1)
+        if padding == "valid":
+            padding = 0
+        elif padding == "same":
+            if stride != (1, 1) or kh % 2 == 0 or kw % 2 == 0:
+                needs = "padding='same' needs stride 1 and an odd kernel"
+                raise ValueError(f"{needs}: kernel {(kh, kw)}, stride {stride}")
+            padding = (kh // 2, kw // 2)
+        padding = pair("padding", padding, 0)
         if padding[0] >= kh or padding[1] >= kw:
             raise ValueError(
                 f"Conv2D padding {padding} must be smaller than the kernel {(kh, kw)}: "

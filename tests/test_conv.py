@@ -204,6 +204,18 @@ def test_output_size_stride_and_padding() -> None:
     assert repr(layer) == "Conv2D(1, 2, kernel_size=(3, 2), stride=(2, 3), padding=(1, 1), bias=True)"
 
 
+def test_padding_same_keeps_the_size_and_valid_is_zero() -> None:
+    same = Conv2D(1, 2, (3, 5), padding="same", seed=0)
+    assert same.padding == (1, 2) and same.output_size(4, 6) == (4, 6)
+    assert Conv2D(1, 2, 3, padding="valid", seed=0).padding == (0, 0)
+    with pytest.raises(ValueError, match=r"padding='same' needs stride 1 and an odd kernel: kernel \(2, 2\)"):
+        Conv2D(1, 1, 2, padding="same")
+    with pytest.raises(ValueError, match=r"stride 1 and an odd kernel.*stride \(2, 2\)"):
+        Conv2D(1, 1, 3, stride=2, padding="same")
+    with pytest.raises(ValueError, match="padding must be an int >= 0 or a pair of them, got 'full'"):
+        Conv2D(1, 1, 3, padding="full")
+
+
 def test_a_batch_gives_each_samples_output_and_no_grad_the_same_numbers() -> None:
     model = Sequential(Input2D(1, 3, 3), Conv2D(1, 2, 2, padding=1, seed=0), ReLU(), Flatten())
     samples = [[[[float(r * 3 + q + n) for q in range(3)] for r in range(3)]] for n in range(3)]

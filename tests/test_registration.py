@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autograd import Value
-from nn import Conv2D, Linear, Module, ReLU, Sequential
+from nn import Conv2D, Input1D, Linear, Module, ReLU, Sequential
 
 
 class Block(Module):
@@ -83,3 +83,11 @@ def test_train_refuses_a_non_bool() -> None:
     with pytest.raises(TypeError, match="train\\(mode\\) takes a bool, not str"):
         model.train("no")  # type: ignore[arg-type]
     assert model.training
+
+
+def test_input1d_and_linear_take_a_batch() -> None:
+    model = Sequential(Input1D(2), Linear(2, 3, seed=0), ReLU())
+    rows = [[1.0, 2.0], [-1.0, 0.5]]
+    assert [[v.data for v in out] for out in model(rows)] == [[v.data for v in model(row)] for row in rows]
+    with pytest.raises(ValueError, match="Input1D expects 2 inputs, got 3"):
+        model([[1.0, 2.0], [1.0, 2.0, 3.0]])
