@@ -48,8 +48,8 @@ def test_state_dict_round_trip() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda s: s.pop("0.bias.1"), r"missing \['0.bias.1'\]"),
-        (lambda s: s.update({"3.weight.0.0": 1.0}), r"unexpected \['3.weight.0.0'\]"),
+        (lambda s: s.pop("0.bias.1"), r"missing 1 \(0.bias.1\)"),
+        (lambda s: s.update({"3.weight.0.0": 1.0}), r"unexpected 1 \(3.weight.0.0\)"),
         (lambda s: s.update({"2.weight.0.1": [1.0, 2.0]}), r"2.weight.0.1.*list"),
     ],
 )
