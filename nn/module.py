@@ -88,10 +88,12 @@ class Module:
         missing = [name for name in params if name not in state]
         extra = [name for name in state if name not in params]
         if missing or extra:
-            raise ValueError(
-                f"state_dict does not fit {type(self).__name__}: the model has {shapes(params)}, the "
-                f"state has {shapes(state)}; missing {_some(missing)}, unexpected {_some(extra)}"
+            mismatch = [f"{label} {_some(names)}" for label, names in (("missing", missing), ("unexpected", extra))]
+            message = (
+                f"state_dict does not fit {type(self).__name__}: the model has {shapes(params)}; the state "
+                f"has {shapes(state)}; " + ", ".join(m for m in mismatch if not m.endswith(" none"))
             )
+            raise ValueError(_clip(message, 299))
         values = {}
         for name in params:
             try:
@@ -157,14 +159,14 @@ def shapes(names: Iterable[str]) -> str:
         known = sizes.setdefault(key, indices)
         sizes[key] = [max(a, b) for a, b in zip(known, indices)] if len(known) == len(indices) else known
     text = ", ".join(f"{key} {'×'.join(map(str, dims))}".rstrip() for key, dims in sizes.items())
-    return _clip(text or "no weights", 100)
+    return _clip(text or "no weights", 80)
 
 
-def _some(names: list[str], shown: int = 3) -> str:
+def _some(names: list[str], shown: int = 2) -> str:
     """How many names, and the first few: `2 (0.bias.0, 0.bias.1)`."""
     if not names:
         return "none"
-    listed = ", ".join(_clip(name, 30) for name in names[:shown])
+    listed = ", ".join(_clip(name, 24) for name in names[:shown])
     return f"{len(names)} ({listed}{', …' if len(names) > shown else ''})"
 
 
