@@ -49,13 +49,15 @@ def main(out_dir: str | Path = "out") -> bool:
         sgd.step()
     w2 = example.w2
     report.check(
-        "ŵ^{2,1}_i = w^{2,1}_i - α · δw^{2,1}_i", _weights(model), [w2[0], w2[1] + Fraction(2, 10**4), w2[2] + Fraction(3, 10**4)]
+        "ŵ^{2,1}_i = w^{2,1}_i - α · δw^{2,1}_i",
+        _weights(model),
+        [w2[0], w2[1] + Fraction(2, 10**4), w2[2] + Fraction(3, 10**4)],
     )
     _check_outputs(
         report, model, example.inputs, example.targets, ["0.43", "1", "1.3"], ["0.092", "0", "0.045"]
     )
 
-    report.line("\nOne batch step of 3 rows, Loss/3 each, the δw^{2,1}_i summed (the batch-learning article):")
+    report.line("\nOne batch step of 3 rows, Loss/3 each, δw^{2,1}_i summed (the batch-learning article):")
     model = example.model()
     history = fit(
         model,
@@ -135,8 +137,12 @@ def _check_row(
     )
     report.check("δ^4 = o^3 - y (Loss)", [delta4], [o3.data - y[0]])
     report.check("δ^3 = δ^4 if o^2 ≥ 0 else 0 (ReLU)", [delta3], [delta4 if o2.data >= 0 else 0])
-    report.check("δ^2_i = δ^3 · w^{2,1}_i (Linear, learning flow)", [v.grad for v in o1], [delta3 * w.data for w in w2])
-    report.check("δw^{2,1}_i = δ^3 · o^1_i (Linear, weights)", [w.grad for w in w2], [delta3 * v.data for v in o1])
+    report.check(
+        "δ^2_i = δ^3 · w^{2,1}_i (Linear, learning flow)", [v.grad for v in o1], [delta3 * w.data for w in w2]
+    )
+    report.check(
+        "δw^{2,1}_i = δ^3 · o^1_i (Linear, weights)", [w.grad for w in w2], [delta3 * v.data for v in o1]
+    )
 
 
 def _weights(model: Sequential) -> list[Scalar]:

@@ -34,8 +34,8 @@ def check_inputs(layer: Module, x: object, n: int | None = None) -> None:
             f"{type(layer).__name__} takes a list of {count} (one per input neuron), not {what}: "
             f"pass [{_clip(repr(x), 40)}]"
         )
-    if n is not None and len(x) != n:  # type: ignore[arg-type]  # has __len__, checked above
-        raise ValueError(f"{type(layer).__name__} expects {n} inputs, got {len(x)}")  # type: ignore[arg-type]
+    if n is not None and len(x) != n:
+        raise ValueError(f"{type(layer).__name__} expects {n} inputs, got {len(x)}")
 
 
 def as_data(x: Sequence[Value | Scalar]) -> list[Scalar]:
@@ -88,7 +88,8 @@ class Module:
         missing = [name for name in params if name not in state]
         extra = [name for name in state if name not in params]
         if missing or extra:
-            mismatch = [f"{label} {_some(names)}" for label, names in (("missing", missing), ("unexpected", extra))]
+            pairs = (("missing", missing), ("unexpected", extra))
+            mismatch = [f"{word} {_some(names)}" for word, names in pairs]
             message = (
                 f"state_dict does not fit {type(self).__name__}: the model has {shapes(params)}; the state "
                 f"has {shapes(state)}; " + ", ".join(m for m in mismatch if not m.endswith(" none"))
@@ -256,14 +257,14 @@ def _decode(name: str, value: object) -> Scalar:
             return Fraction(value)
         except ValueError:
             shown = _clip(repr(value), 40)
-            raise ValueError(f"weight {_clip(name, 60)!r}: {shown} is not a fraction such as '-3/11600'") from None
+            raise ValueError(f"weight {_clip(name, 60)!r}: {shown} is not a fraction like '-3/116'") from None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             number = float(value)
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            raise ValueError(f"weight {_clip(name, 60)!r} is beyond the range of a float: {_clip(str(value), 30)}")
+            raise ValueError(f"weight {_clip(name, 60)!r} is beyond a float's range: {_clip(str(value), 30)}")
         return number
     kind = type(value).__name__
     raise TypeError(f"weight {_clip(name, 60)!r}: a JSON number or 'p/q' string expected, not {kind}")

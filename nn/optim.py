@@ -107,14 +107,15 @@ class Adam(Optimizer):
 
 
 def _checked(
-    name: str, value: object, *, above: float | None = None, at_least: float = 0, below: float = math.inf
-) -> Real:
-    """A hyper-parameter checked: a real number (not a bool, not a str), finite, > above or in [at_least, below)."""
+    name: str, value: Scalar, *, above: float | None = None, at_least: float = 0, below: float = math.inf
+) -> Scalar:
+    """A hyper-parameter checked: a real number (no bool, no str), finite, > above or in [at_least, below)."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a number (int, float or Fraction), got {type(value).__name__} {value!r:.40}")
+        kind = type(value).__name__
+        raise TypeError(f"{name} must be a number (int, float or Fraction), got {kind} {value!r:.40}")
     if above is not None:
-        if not (value > above and math.isfinite(value)):
+        if not (value > above and math.isfinite(value)):  # type: ignore[operator]
             raise ValueError(f"{name} must be > {above} and finite, got {value!r:.40}")
-    elif not at_least <= value < below:
+    elif not at_least <= value < below:  # type: ignore[operator]
         raise ValueError(f"{name} must be in [{at_least}, {below}), got {value!r:.40}")
     return value

@@ -24,7 +24,8 @@ def params() -> list[Value]:
 def fit_rows(inputs: list[Any], targets: list[Any]) -> Callable[[], object]:
     """fit on a 1-input layer over the given rows."""
     layer = Linear.from_weights([[0.5]], [0.0])
-    return lambda: fit(layer, inputs, targets, half_squared_error, SGD(layer.parameters(), 0.1), 1, progress=False)
+    sgd = SGD(layer.parameters(), 0.1)
+    return lambda: fit(layer, inputs, targets, half_squared_error, sgd, 1, progress=False)
 
 
 # (id, the call, the exception type, a word the message must contain)
@@ -73,8 +74,12 @@ BAD_INPUTS: list[tuple[str, Callable[[], object], type[Exception], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("call", "kind", "word"), [row[1:] for row in BAD_INPUTS], ids=[row[0] for row in BAD_INPUTS])
-def test_a_bad_input_is_a_clear_short_error(call: Callable[[], object], kind: type[Exception], word: str) -> None:
+@pytest.mark.parametrize(
+    ("call", "kind", "word"), [row[1:] for row in BAD_INPUTS], ids=[row[0] for row in BAD_INPUTS]
+)
+def test_a_bad_input_is_a_clear_short_error(
+    call: Callable[[], object], kind: type[Exception], word: str
+) -> None:
     with pytest.raises(kind) as error:
         call()
     message = str(error.value)

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import sympy
 
-from nn import module
-from nn import MLP, Input1D, LeakyReLU, Linear, Module, Neuron, ReLU, Sequential, Tanh, load, save
+from nn import MLP, Input1D, LeakyReLU, Linear, Module, Neuron, ReLU, Sequential, Tanh, load, module, save
 
 
 def model() -> Sequential:
@@ -119,7 +118,9 @@ def test_load_refuses_a_bad_file_and_changes_nothing(
         (b"\xff\xfe", "not UTF-8"),
     ],
 )
-def test_load_refuses_nan_duplicates_and_nesting_by_name(tmp_path: Path, content: str | bytes, message: str) -> None:
+def test_load_refuses_nan_duplicates_and_nesting_by_name(
+    tmp_path: Path, content: str | bytes, message: str
+) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
     layer = Linear.from_weights([[0.5]])
