@@ -60,6 +60,12 @@ def graphviz_required() -> Iterator[None]:
 class Picture(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type hints
     """A graphviz.Digraph (inline in Jupyter) whose rendering says how to install Graphviz if missing."""
 
+    def __repr__(self) -> str:
+        return (
+            "<Picture: a graphviz drawing, shown inline in Jupyter; elsewhere "
+            ".render('name', format='png') writes a file, .source is its DOT text>"
+        )
+
     def _repr_mimebundle_(
         self, include: Collection[str] | None = None, exclude: Collection[str] | None = None, **_: Any
     ) -> dict[str, Any]:

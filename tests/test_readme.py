@@ -1,0 +1,33 @@
+"""The README's tour pastes cleanly into a plain `python` prompt, line by line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def tour() -> str:
+    """The first python block under the "A tour" heading."""
+    text = README.read_text(encoding="utf-8")
+    after = text[text.index("## A tour") :]
+    return re.search(r"```python\n(.*?)```", after, re.S).group(1)
+
+
+def test_the_tour_pastes_into_a_plain_python_prompt() -> None:
+    done = subprocess.run(
+        [sys.executable, "-i", "-q"], input=tour(), capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "Error" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert "(12.0, 18.0)" in done.stdout
+    assert "<Picture: a graphviz drawing, shown inline in Jupyter" in done.stdout
+
+
+def test_the_readme_names_no_missing_function() -> None:
+    import autograd
+
+    text = README.read_text(encoding="utf-8")
+    assert "or `zero_grad()`" not in text and not hasattr(autograd, "zero_grad")
