@@ -30,8 +30,8 @@ def main(out_dir: str | Path = "out") -> bool:
     """Run the Example, write its pictures and report.txt into out_dir; True if every check holds."""
     out = Path(out_dir)
     report = Report()
-    report.line("The series' Example in exact arithmetic: L1 = Input1D, L2 = w^2 · X (no bias), L3 = ReLU,")
-    report.line("Loss = 1/2 (X^4 - Y)^2, α = 1/10^7.")
+    report.line("The series' Example in exact arithmetic: L1 = Input1D, L2 = w^{2,1} · X (no bias),")
+    report.line("L3 = ReLU, Loss = 1/2 (X^4 - Y)^2, α = 1/10^7.")
     example = seed_example()
     model = example.model()
     sgd = SGD(model.parameters(), ALPHA)
@@ -132,17 +132,13 @@ def _check_row(
     _, o1, (o2,), (o3,) = flow
     w2 = model[1].parameters()
     delta4, delta3 = o3.grad, o2.grad
-    report.line(
-        f"row {r + 1}: x = ({', '.join(fmt(v.data) for v in flow[0])}), o^3 = {fmt(o3.data)}, y = {fmt(y[0])}"
-    )
-    report.check("δ^4 = o^3 - y (Loss)", [delta4], [o3.data - y[0]])
-    report.check("δ^3 = δ^4 if o^2 ≥ 0 else 0 (ReLU)", [delta3], [delta4 if o2.data >= 0 else 0])
-    report.check(
-        "δ^2_i = δ^3 · w^{2,1}_i (Linear, learning flow)", [v.grad for v in o1], [delta3 * w.data for w in w2]
-    )
-    report.check(
-        "δw^{2,1}_i = δ^3 · o^1_i (Linear, weights)", [w.grad for w in w2], [delta3 * v.data for v in o1]
-    )
+    x = ", ".join(fmt(v.data) for v in flow[0])
+    report.line(f"row {r + 1}: x = ({x}), o^3_1 = {fmt(o3.data)}, y = {fmt(y[0])}")
+    report.check("δ^4_1 = o^3_1 - y (Loss)", [delta4], [o3.data - y[0]])
+    report.check("δ^3_1 = δ^4_1 if o^2_1 ≥ 0 else 0 (ReLU)", [delta3], [delta4 if o2.data >= 0 else 0])
+    flow_formula, weight_formula = "δ^2_i = δ^3_1 · w^{2,1}_i", "δw^{2,1}_i = δ^3_1 · o^1_i"
+    report.check(f"{flow_formula} (Linear, learning flow)", [v.grad for v in o1], [delta3 * w.data for w in w2])
+    report.check(f"{weight_formula} (Linear, weights)", [w.grad for w in w2], [delta3 * v.data for v in o1])
 
 
 def _weights(model: Sequential) -> list[Scalar]:
@@ -161,7 +157,7 @@ def _check_outputs(
     """The new outputs and losses, rounded as the article prints them."""
     new = [model(x)[0].data for x in inputs]
     new_losses = [half_squared_error([o], y).data for o, y in zip(new, targets)]
-    report.check("new outputs o^3, as printed", _as_printed(new, outputs), outputs)
+    report.check("new outputs o^3_1, as printed", _as_printed(new, outputs), outputs)
     report.check("new losses, as printed", _as_printed(new_losses, losses), losses)
 
 
