@@ -138,7 +138,8 @@ def _check_row(
     report.check("δ^3_1 = δ^4_1 if o^2_1 ≥ 0 else 0 (ReLU)", [delta3], [delta4 if o2.data >= 0 else 0])
     flow_back = [delta3 * w.data for w in w2]
     report.check("δ^2_i = δ^3_1 · w^{2,1}_i (Linear, learning flow)", [v.grad for v in o1], flow_back)
-    report.check("δw^{2,1}_i = δ^3_1 · o^1_i (Linear, weights)", [w.grad for w in w2], [delta3 * v.data for v in o1])
+    weights = [delta3 * v.data for v in o1]
+    report.check("δw^{2,1}_i = δ^3_1 · o^1_i (Linear, weights)", [w.grad for w in w2], weights)
 
 
 def _weights(model: Sequential) -> list[Scalar]:
