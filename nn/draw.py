@@ -87,7 +87,7 @@ def draw(
         else:
             for i in range(widths[p]):
                 picture.edge(f"c{p}n{i}", f"c{p + 1}n{i}", xlabel=type(layer).__name__, color="gray40")
-    lines = [f"L{_level(first, p)} = {' '.join(repr(layer).split())}" for p, layer in enumerate(layers)]
+    lines = [f"{_layer_name(first, p)} = {' '.join(repr(layer).split())}" for p, layer in enumerate(layers)]
     lines.append("neurons and weights numbered from 1, as in the seed")
     picture.attr(label=caption_label(lines), labelloc="b", labeljust="l")
     return picture
@@ -175,6 +175,12 @@ def _rows(lines: list[str]) -> str:
 def _indexed(name: str, sup: str, sub: int) -> str:
     """name^sup_sub in an HTML-like label, the indices in a smaller font."""
     return f'{name}<SUP><FONT POINT-SIZE="8">{sup}</FONT></SUP><SUB><FONT POINT-SIZE="8">{sub}</FONT></SUB>'
+
+
+def _layer_name(first: int | str, p: int) -> str:
+    """L2 for a numbered layer (as the series' Example names them), L^k, L^{k+1} for a lone layer's."""
+    level = _level(first, p)
+    return f"L{level}" if level.isdigit() else f"L^{level}" if len(level) == 1 else f"L^{{{level}}}"
 
 
 def _level(first: int | str, c: int) -> str:

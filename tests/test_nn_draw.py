@@ -39,6 +39,7 @@ def test_a_linear_layer_has_one_edge_per_weight_and_per_bias(layer) -> None:
     assert "o<SUP>" in label_of(source, "c0n0") and ">k-1<" in label_of(source, "c0n0")
     assert ">k<" in label_of(source, "c1n1")
     assert "neurons and weights numbered from 1" in source
+    assert "L^k = Linear(in_features=3" in source
 
 
 def test_after_backward_each_neuron_shows_o_and_delta_and_each_weight_delta_w(layer) -> None:
