@@ -202,6 +202,7 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o644)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

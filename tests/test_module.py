@@ -194,6 +194,15 @@ def test_save_is_atomic(
     assert [p.name for p in tmp_path.iterdir()] == ["weights.json"]
 
 
+def test_save_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    path = tmp_path / "weights.json"
+    save(Linear.from_weights([[0.5]]), path)
+    assert path.stat().st_mode & 0o777 == 0o644  # a new file: readable by all, as open() would make it
+    path.chmod(0o600)
+    save(Linear.from_weights([[0.25]]), path)
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
 def test_load_reads_json_integers_as_floats(tmp_path: Path) -> None:
     path = tmp_path / "w.json"
     path.write_text('{"weight.0.0": 2}')
