@@ -13,7 +13,8 @@ import pytest
 
 from autograd.draw import COLUMN_INCHES
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("0[1-4]_*.ipynb"))
+EVERY = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = [path for path in EVERY if path.name[:2] in ("01", "02", "03", "04")]  # the first hour's
 OLD_NOTATION = re.compile(r"\b[WBw]\[\d|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\bw2_\d|\bo\d\b|W\^\{|B\^")
 
 
@@ -26,10 +27,10 @@ def text(value: str | list[str]) -> str:
     return value if isinstance(value, str) else "".join(value)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", EVERY, ids=lambda p: p.stem)
 def test_every_graph_carries_a_png_that_fits_a_column(path: Path) -> None:
     graphs = [out["data"] for out in outputs(path) if "image/svg+xml" in out.get("data", {})]
-    assert graphs, "each of these notebooks draws a graph"
+    assert graphs or path not in NOTEBOOKS, "each of the first hour's notebooks draws a graph"
     for data in graphs:
         png = base64.b64decode(text(data["image/png"]))
         width = struct.unpack(">I", png[16:20])[0]  # the IHDR chunk
