@@ -12,7 +12,7 @@ from operator import add
 from typing import Any
 
 from autograd import Value
-from nn.module import Module, Scalar, apply, as_value, as_values, depth
+from nn.module import Module, Scalar, apply, as_value, as_values, check_inputs, depth
 
 
 class Input1D(Module):
@@ -28,8 +28,7 @@ class Input1D(Module):
         """
         if depth(x) == 2:
             return [self.forward(row) for row in x]  # type: ignore[arg-type, misc]
-        if self.n is not None and len(x) != self.n:
-            raise ValueError(f"Input1D expects {self.n} inputs, got {len(x)}")
+        check_inputs(self, x, self.n)
         return as_values(x)
 
     def extra_repr(self) -> str:
@@ -45,9 +44,7 @@ class Activation(Module):
 
     def forward(self, x: Sequence[Any]) -> list[Any]:
         """f on every input neuron, element by element at any depth ([f], [c][i][j], a batch of them)."""
-        if isinstance(x, Value):
-            name = type(self).__name__
-            raise TypeError(f"{name} takes a list of inputs, not a single Value: wrap it in a list")
+        check_inputs(self, x)
         return apply(lambda v: self.activate(as_value(v)), x)  # type: ignore[no-any-return]
 
 

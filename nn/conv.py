@@ -131,14 +131,14 @@ class Conv2D(Module):
         self.weight = [
             [
                 [
-                    [Value(w, f"ker[{o}][{c}][{u}][{v}]") for v, w in enumerate(row)]
+                    [Value(w, f"ker^{{k,{o},{c}}}_{{{u},{v}}}") for v, w in enumerate(row)]
                     for u, row in enumerate(kernel)
                 ]
                 for c, kernel in enumerate(kernels)
             ]
             for o, kernels in enumerate(weight)
         ]
-        self.bias = None if bias is None else [Value(b, f"b[{o}]") for o, b in enumerate(bias)]
+        self.bias = None if bias is None else [Value(b, f"b^{{k,{o}}}") for o, b in enumerate(bias)]
 
     @property
     def in_channels(self) -> int:

@@ -168,6 +168,7 @@ def test_initialisation_is_seeded_uniform_and_biases_are_zero() -> None:
     assert layer.bias is not None and [b.data for b in layer.bias] == [0.0] * 8
     assert Conv2D(2, 8, (3, 2), seed=3).state_dict() == layer.state_dict()
     assert Conv2D(2, 8, (3, 2), bias=False).bias is None
+    assert (layer.weight[7][1][2][0].label, layer.bias[7].label) == ("ker^{k,7,1}_{2,0}", "b^{k,7}")
 
 
 def test_parameters_are_named_weight_o_c_u_v_and_bias_o() -> None:
