@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from test_formulas import FLOATS, FRACTIONS, close, flow_back
 
 from autograd import Value, count_paths, gradcheck, no_grad
-from nn import Conv2D, Flatten, Input2D, Linear, ReLU, Sequential
+from nn import SGD, Conv2D, Flatten, Input2D, Linear, ReLU, Sequential, accuracy, cross_entropy, fit
 
 
 def flat(x: Any) -> list[Any]:
@@ -279,3 +279,14 @@ def test_a_wrong_shape_names_the_expected_and_the_actual_one(layer: Any, x: Any,
 def test_bad_arguments_are_refused_at_construction(make: Callable[[], Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_fit_trains_a_convolutional_model_on_image_rows() -> None:
+    model = Sequential(Input2D(1, 3, 3), Conv2D(1, 2, 2, seed=0), ReLU(), Flatten(), Linear(8, 2, seed=0))
+    diagonal = [[float(r == c) for c in range(3)] for r in range(3)]
+    images = [[diagonal], [[row[::-1] for row in diagonal]]]  # one channel each: \ and /
+    history = fit(model, images, [0, 1], cross_entropy, SGD(model.parameters(), lr=0.5), epochs=15,
+                  progress=False)
+    assert history[-1] < history[0] / 4 and accuracy(model, images, [0, 1]) == 1.0
+    with pytest.raises(TypeError, match=r"inputs\[1\]\[0\]: .*str"):
+        fit(model, [images[0], [[["x"]]]], [0, 1], cross_entropy, SGD(model.parameters(), lr=0.5), epochs=1)
