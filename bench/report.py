@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 OURS, MICROGRAD = "impactgrad", "micrograd"
+COMPILED, HAND = "impactgrad, compiled", "hand-written floats"
+GIB = 2**30
 
 
 def seconds(t: float) -> str:
@@ -49,6 +51,7 @@ def targets(document: dict[str, Any]) -> list[dict[str, Any]]:
         "text": " / ".join(f"{b:.0f}" for b in per_node) + " (after forward / after backward)",
         "met": bool(per_node) and max(per_node) <= 200,
     })
+    rows += compiled_targets(document)
     graph, no_grad = workloads["forward, graph"].get(OURS), workloads["forward, no_grad"].get(OURS)
     speedup = graph["median"] / no_grad["median"] if graph and no_grad else None
     rows.append({
@@ -57,6 +60,51 @@ def targets(document: dict[str, Any]) -> list[dict[str, Any]]:
         "met": speedup is not None and speedup >= 3,
     })
     return rows
+
+
+def compiled_targets(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 11's targets: the compiled step against hand-written floats, eager against micrograd, a big graph."""
+    step, rows = document["workloads"]["moons_step"], []
+    for numerator, denominator, bound in ((COMPILED, HAND, 0.5), (OURS, MICROGRAD, 0.08)):
+        value = ratio(step, numerator, denominator)
+        rows.append({
+            "target": f"moons_step: {numerator} ÷ {denominator} ≤ {bound}",
+            "value": value, "text": "—" if value is None else f"{value:.3f}",
+            "met": value is not None and value <= bound,
+        })
+    big = document.get("big_moons", {})
+    compiled, eager = big.get(COMPILED), big.get(OURS)
+    text = "—"
+    if compiled and eager:
+        text = (
+            f"compile {seconds(compiled['prepare'])}, step {seconds(compiled['step'])} vs eager "
+            f"{seconds(eager['step'])} ({compiled['step'] / eager['step']:.2f}x), "
+            f"peak {compiled['peak_bytes'] / GIB:.2f} GiB"
+        )
+    rows.append({
+        "target": f"moons_step on {big.get('samples')} rows (a graph of ~650,000 nodes) compiles and runs in 2 GiB",
+        "value": compiled and compiled["peak_bytes"], "text": text,
+        "met": bool(compiled) and compiled["peak_bytes"] <= 2 * GIB,
+    })
+    return rows
+
+
+def big_table(big: dict[str, Any]) -> list[str]:
+    """The moons step on many rows: preparation, step and peak memory per engine (fresh processes)."""
+    lines = [
+        "",
+        f"moons_step on {big['samples']} rows, each engine in a fresh process (one step; peak RSS of the process):",
+        "",
+        "| engine | compile | step | peak memory |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, result in big.items():
+        if name != "samples":
+            prepare = "—" if result["prepare"] is None else seconds(result["prepare"])
+            lines.append(
+                f"| {name} | {prepare} | {seconds(result['step'])} | {result['peak_bytes'] / 2**20:.0f} MiB |"
+            )
+    return lines
 
 
 def markdown(document: dict[str, Any]) -> str:
@@ -105,6 +153,8 @@ def markdown(document: dict[str, Any]) -> str:
                 + (f"backward of the chain works up to {crash['limit']} steps (tried)" if depth is None
                    else f"backward raises RecursionError from a chain of {depth} steps")
             )
-    lines += ["", "Targets (issue 5):", ""]
+    if "big_moons" in document:
+        lines += big_table(document["big_moons"])
+    lines += ["", "Targets (issues 5 and 11):", ""]
     lines += [f"- [{'x' if t['met'] else ' '}] {t['target']}: {t['text']}" for t in document["targets"]]
     return "\n".join(lines)

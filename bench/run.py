@@ -40,11 +40,14 @@ class Sizes:
     memory_chain: int = 10**5
     crash_limit: int = 5000
     samples: int = 100
+    big_samples: int = 1000  # the moons step on this many rows: a graph of about 650,000 nodes
 
     @classmethod
     def quick(cls) -> Sizes:
         """Small and few: seconds, not minutes."""
-        return cls(repeats=2, chains=(10**3, 10**4), long_chain_repeats=2, wide=10**4, memory_chain=10**4)
+        return cls(
+            repeats=2, chains=(10**3, 10**4), long_chain_repeats=2, wide=10**4, memory_chain=10**4, big_samples=200
+        )
 
 
 @dataclass
@@ -132,6 +135,9 @@ def benchmark(pool: Engines, sizes: Sizes) -> dict[str, Any]:
     workloads: dict[str, Any] = {}
     print("moons_step ...", file=sys.stderr)
     workloads["moons_step"] = measure(pool, "moons_step", (0.05,), sizes.repeats)
+    print("moons_step, compile ...", file=sys.stderr)
+    _, xs, ys = moons_layers(sizes.samples)
+    workloads["moons_step, compile"] = measure(pool, "moons_compile", (xs, ys), sizes.repeats)
     for n in sizes.chains:
         print(f"chain {n:.0e} ...", file=sys.stderr)
         repeats = sizes.long_chain_repeats if n >= 10**6 else sizes.repeats
@@ -149,6 +155,19 @@ def benchmark(pool: Engines, sizes: Sizes) -> dict[str, Any]:
         "memory": {"chain": sizes.memory_chain, **{k: v for k, v in memory.items() if v}},
         "crash_depth": {"limit": sizes.crash_limit, **crash},
     }
+
+
+def big_moons(names: list[str], sizes: Sizes) -> dict[str, Any]:
+    """The moons step on sizes.big_samples rows, each engine in a fresh process (for its peak memory)."""
+    layers, xs, ys = moons_layers(sizes.big_samples)
+    results: dict[str, Any] = {"samples": sizes.big_samples}
+    for name in names:
+        print(f"moons_step on {sizes.big_samples} rows: {name} ...", file=sys.stderr)
+        with Engines([name]) as fresh:
+            answer = fresh.ask(name, "big_moons", layers, xs, ys)
+        if answer is not None:
+            results[name] = answer
+    return results
 
 
 def machine() -> dict[str, Any]:
@@ -202,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             return 0
         results = benchmark(pool, sizes)
+    results["big_moons"] = big_moons(names, sizes)
     options = argv if argv is not None else sys.argv[1:]
     command = " ".join([".venv/bin/python", "bench/run.py", *options])
     document = {"machine": machine(), "command": command, "quick": args.quick, "engines": names, **results}

@@ -7,8 +7,9 @@ from fractions import Fraction
 
 from tqdm import tqdm
 
-from autograd import Value, no_grad
-from nn.module import Module, Scalar
+from autograd import Compiled, Value, no_grad
+from autograd import compile as compile_graph
+from nn.module import Module, Scalar, as_data
 from nn.optim import Optimizer
 
 Loss = Callable[[Sequence[Value], Sequence[Scalar]], Value]
@@ -23,11 +24,15 @@ def fit(
     epochs: int,
     batch_size: int = 1,
     progress: bool = True,
+    compile: bool = False,  # noqa: A002 - the name users know from torch.compile
 ) -> list[Scalar]:
     """Gradient descent: per batch of n rows, back-propagate Loss/n for each row, sum the δw, step.
 
     Rows are taken in order. Returns the loss history: per epoch, the mean loss of the rows as they
-    were met (before the update of their batch).
+    were met (before the update of their batch). With `compile`, a row's graph is traced once per
+    shape of row and replayed (`autograd.compile`): the same weights and history, faster. The
+    model's graph must then have the same structure for every row (data-dependent branches such as
+    relu are fine; Python `if`s on the data are not).
     """
     if len(inputs) != len(targets):
         raise ValueError(f"{len(inputs)} input rows but {len(targets)} target rows")
@@ -37,6 +42,7 @@ def fit(
         raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
     if not isinstance(batch_size, int) or not 1 <= batch_size <= len(inputs):
         raise ValueError(f"batch_size must be an int in 1..{len(inputs)} (the rows), got {batch_size!r}")
+    rows_of = _CompiledRows(model, loss, optimizer) if compile else None
     history = []
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
     for _ in bar:
@@ -46,6 +52,9 @@ def fit(
             share = Fraction(1, len(rows)) if len(rows) > 1 else 1  # Loss_learning = Loss / n
             optimizer.zero_grad()
             for r in rows:
+                if rows_of is not None:
+                    total += rows_of.backward(inputs[r], targets[r], share)
+                    continue
                 row_loss = loss(model(inputs[r]), targets[r])
                 row_loss.backward(share)
                 total += row_loss.data
@@ -70,3 +79,24 @@ def accuracy(model: Module, inputs: Sequence[Sequence[Scalar]], targets: Sequenc
                 raise ValueError(f"accuracy needs one output and one target per row: {len(out)}, {len(y)}")
             correct += (out[0].data > 0) == (y[0] > 0)
     return correct / len(inputs)
+
+
+class _CompiledRows:
+    """fit's compiled path: one compiled graph per shape of row, its inputs the weights, x and y."""
+
+    def __init__(self, model: Module, loss: Loss, optimizer: Optimizer) -> None:
+        self.model, self.loss, self.params = model, loss, optimizer.params
+        self.graphs: dict[tuple[int, int], Compiled] = {}
+
+    def backward(self, x: Sequence[Scalar], y: Sequence[Scalar], share: Scalar) -> Scalar:
+        """Add share · ∂Loss/∂w to every weight's grad, as row_loss.backward(share) would; the row's loss."""
+        x, y = as_data(x), as_data(y)
+        compiled = self.graphs.get((len(x), len(y)))
+        if compiled is None:
+            xs, ys = [Value(v) for v in x], [Value(v) for v in y]
+            row_loss = self.loss(self.model(xs), ys)
+            compiled = self.graphs[(len(x), len(y))] = compile_graph(row_loss, [*self.params, *xs, *ys])
+        out, grads = compiled([*(p.data for p in self.params), *x, *y], share)
+        for p, g in zip(self.params, grads):
+            p.grad += g
+        return out

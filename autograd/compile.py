@@ -1,0 +1,486 @@
+"""compile(): trace a graph once, replay it fast; `source` is the code the chain rule writes.
+
+The trace writes straight-line Python from the rules' formulas (`autograd.rules`): the information
+flow, one line per node (`h = relu(z)`), then the learning flow, one line per node that takes a
+gradient, written as the sum of its impacts: δnode = Σ over its children c of δc · ∂c/∂node. A node
+that passes its δ on unchanged (the operands of `+`) shares the name of that δ, so for a Linear
+layer the lines read as the series' boxed formulas: δw = δ · o and δo = Σ_j δ_j · w_j.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import itertools
+import keyword
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+from autograd.backward import topological_order
+from autograd.rules import RULES
+from autograd.scalars import ExactKind, FloatKind, Scalar, SymbolicKind, coerce, kind_of
+from autograd.value import Value
+
+TERMS_PER_LINE = 32  # a longer sum of impacts continues on the next line (δa = δa + ...)
+LINES_PER_FUNCTION = 20_000  # a bigger graph is split into functions of this many lines (chunks)
+
+
+class Compiled:
+    """A traced graph: `compiled(values)` returns (output, [∂output/∂input, ...]) at new input values.
+
+    `source` is the generated Python; only the graph's structure is frozen, so data-dependent
+    branches (relu, abs, ...) follow the new values, as an eager rebuild of the graph would.
+    """
+
+    def __init__(
+        self, source: str, fast: str, guarded: str, constants: dict[str, Scalar], n_inputs: int, kind: Any
+    ) -> None:
+        self.source = source
+        self.n_inputs = n_inputs
+        self._constants = constants
+        self._kind = kind
+        self._texts = {False: fast, True: guarded}
+        self._codes = {False: builtins.compile(fast, "<autograd.compile>", "exec")}
+        self._runs: dict[tuple[Any, bool], Any] = {}
+
+    def __call__(self, values: Sequence[Scalar], grad_output: Scalar = 1) -> tuple[Scalar, list[Scalar]]:
+        """(output, gradients) at `values`, one number per input in order; no Value changes."""
+        data = self._check(values)
+        kind = kind_of(data[0]) if data else self._kind
+        seed = 1.0 if type(grad_output) is int and kind is FloatKind else grad_output
+        out, grads = self._run(kind, False)(data, seed)
+        if any(g != g for g in grads):  # a NaN: perhaps 0 · inf, where the engine passes nothing
+            out, grads = self._run(kind, True)(data, seed)
+        return out, grads
+
+    def _check(self, values: Sequence[Scalar]) -> list[Scalar]:
+        """The values as data (ints become floats), or a clear error that names the culprit."""
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+            raise TypeError(f"compiled(values) takes a sequence of numbers, not {type(values).__name__}")
+        if len(values) != self.n_inputs:
+            raise ValueError(f"compiled(values) expects {self.n_inputs} values (one per input), got {len(values)}")
+        data = list(values)
+        for i, v in enumerate(data):
+            if type(v) is not float:
+                if isinstance(v, (Value, bool)):
+                    raise TypeError(f"value {i} is a {type(v).__name__}: pass numbers (v.data)")
+                try:
+                    data[i] = coerce(v)
+                except TypeError:
+                    raise TypeError(f"value {i} is a {type(v).__name__}, not a number") from None
+        return data
+
+    def _run(self, kind: Any, guarded: bool) -> Any:
+        """The generated function for this kind of data (with every impact guarded, or not)."""
+        run = self._runs.get((kind, guarded))
+        if run is None:
+            code = self._codes.get(guarded)
+            if code is None:
+                code = self._codes[guarded] = builtins.compile(self._texts[guarded], "<autograd.compile>", "exec")
+            namespace = {**_kind_namespace(kind), **self._constants}
+            exec(code, namespace)  # noqa: S102 - code written by _Writer from the rules
+            run = self._runs[(kind, guarded)] = namespace["compiled"]
+        return run
+
+
+def compile(output: Value, inputs: Sequence[Value]) -> Compiled:  # noqa: A001 - the issue's name
+    """Trace the graph under `output`; `inputs` are the leaves whose values may change (others are baked)."""
+    if not isinstance(output, Value):
+        raise TypeError(f"compile's output must be a Value, not {type(output).__name__}")
+    if isinstance(inputs, Value) or not isinstance(inputs, Sequence):
+        raise TypeError(f"compile's inputs must be a list of Values, not {type(inputs).__name__}")
+    seen: set[Value] = set()
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"input {i} is a {type(x).__name__}, not a Value")
+        if not x.is_leaf():
+            raise ValueError(f"input {i} is not a leaf (op {x.op!r}): compile replays from leaves")
+        if x in seen:
+            raise ValueError(f"input {i} appears twice in inputs")
+        seen.add(x)
+    return _Writer(output, list(inputs)).compiled()
+
+
+@dataclass(frozen=True)
+class _Form:
+    """A formula as code: `text` with fields {x} {y} {out}, its precedence, what each field needs."""
+
+    text: str
+    precedence: int  # 3: an atom (name, call), 2: * /, 1: + -, 0: anything else
+    needs: dict[str, int]  # field -> the least precedence a text put there needs without parentheses
+
+
+@dataclass
+class _Line:
+    """A statement `target = text`: the variable names it reads are `args`, written {0}, {1}... in text."""
+
+    target: str
+    text: str
+    args: list[str]
+    precedence: int = 0
+    needs: list[int] = field(default_factory=list)
+    guarded: str = ""  # the text with each impact guarded (an exact 0 local passes nothing)
+
+    def render(self, names: Sequence[str], guarded: bool = False) -> str:
+        """The statement with its arguments named."""
+        return f"{self.target} = {(self.guarded or self.text) if guarded else self.text}".format(*names)
+
+
+class _Writer:
+    """Writes the code of one graph: names, forward lines, backward lines, return."""
+
+    def __init__(self, output: Value, inputs: list[Value]) -> None:
+        self.output, self.inputs = output, inputs
+        self.order = topological_order(output)
+        self.live = live = set(inputs)  # the nodes whose value depends on an input
+        for node in self.order:
+            if node not in live and any(v in live for v, d in _operands(node) if d is not None):
+                live.add(node)
+        self.constants: dict[str, Scalar] = {}
+        self.preamble: list[str] = []
+        self.names: dict[Value, str] = {}
+        used = set(_RESERVED)
+        for i, x in enumerate(inputs):
+            self.names[x] = _fresh(_identifier(x.label) or f"x{i}", used)
+        for n, node in enumerate(self.order):
+            if node in live and node not in self.names:
+                self.names[node] = _fresh(_identifier(node.label) or f"v{n}", used)
+
+    def compiled(self) -> Compiled:
+        """The Compiled of this graph: readable source, fast code, guarded code."""
+        forward = [self.forward(node) for node in self.order if node in self.live and not node.is_leaf()]
+        backward = self.backward()
+        result = _Line("", "", [])
+        result_text = self.operand(self.output, result)
+        grads = [self.delta.get(x, "") for x in self.inputs]
+        for d in grads:
+            if d:
+                result.args.append(d)
+        texts = iter("{%d}" % k for k in range(1, len(result.args)))
+        result.text = f"{result_text}, [{', '.join(next(texts) if d else 'zero' for d in grads)}]"
+        params = [self.names[x] for x in self.inputs]
+        readable = _function(params, forward, backward, result, comments=True)
+        guarded = _function(params, forward, backward, result, guarded=True)
+        fast = _fast(params, forward, backward, result)
+        source = "\n".join([*self.preamble, readable])
+        return Compiled(source, fast, guarded, self.constants, len(self.inputs), kind_of(self.output.data))
+
+    def operand(self, v: Any, line: _Line) -> str:
+        """The text of an operand in `line`: a field for a live node (added to its args), else a constant."""
+        if isinstance(v, Value):
+            if v in self.live:
+                line.args.append(self.names[v])
+                return "{%d}" % (len(line.args) - 1)
+            v = v.data
+        if type(v) in (float, int):
+            if v != v or v in (math.inf, -math.inf):
+                return "nan" if v != v else "inf" if v > 0 else "(-inf)"
+            return repr(v) if v >= 0 else f"({v!r})"
+        name = f"c{len(self.constants)}"
+        self.constants[name] = v
+        text = f"Fraction({v.numerator}, {v.denominator})" if isinstance(v, Fraction) else str(v)
+        self.preamble.append(f"{name} = {text}")
+        return name
+
+    def fill(self, form: _Form, node: Value, line: _Line, out: str = "") -> str:
+        """The text of `form` applied to node's operands, their fields added to `line`."""
+        texts, needs = {}, []
+        for name, v in (("x", node._x), ("y", node._y)):
+            if "{" + name + "}" in form.text and v is not None:
+                before = len(line.args)
+                texts[name] = self.operand(v, line)
+                needs += [form.needs[name]] * (len(line.args) - before)
+        if "{out}" in form.text:
+            line.args.append(out)
+            texts["out"] = "{%d}" % (len(line.args) - 1)
+        line.needs += needs
+        return form.text.format(x=texts.get("x", ""), y=texts.get("y", ""), out=texts.get("out", ""))
+
+    def forward(self, node: Value) -> _Line:
+        """`name = forward formula` for an interior node."""
+        form = _form(RULES[node.op].forward)
+        line = _Line(self.names[node], "", [], form.precedence)
+        line.text = self.fill(form, node, line)
+        return line
+
+    def backward(self) -> list[_Line]:
+        """The δ of every live node, children before parents, each the sum of its children's impacts."""
+        self.delta: dict[Value, str] = {}
+        impacts: dict[Value, list[tuple[str, str, list[str]]]] = {}  # parent -> (text, guarded, args)
+        lines: list[_Line] = []
+        if self.output in self.live:
+            self.delta[self.output] = name = "δ" + self.names[self.output]
+            lines.append(_Line(name, "seed", []))
+        for node in reversed(self.order):
+            if node not in self.live:
+                continue
+            if node is not self.output:
+                terms = impacts.get(node, [])
+                if len(terms) == 1 and terms[0][0] == "{0}" and node.label is None:
+                    self.delta[node] = terms[0][2][0]  # passes its δ on unchanged: share the name
+                else:
+                    self.delta[node] = name = "δ" + self.names[node]
+                    lines += _sum_lines(name, terms)
+            if node.is_leaf():
+                continue
+            rule = RULES[node.op]
+            for v, formula in ((node._x, rule.dx), (node._y, rule.dy)):
+                if isinstance(v, Value) and v in self.live and formula is not None:
+                    line = _Line("", "", [self.delta[node]])
+                    local = self.fill(_form(formula), node, line, self.names[node])
+                    impacts.setdefault(v, []).append((*_impact(local, _form(formula)), line.args))
+        return lines
+
+
+def _operands(node: Value) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """(operand, local derivative) for x and y (the derivative is None for a constant or none)."""
+    return (node._x, node._dx), (node._y, node._dy)
+
+
+def _impact(local: str, form: _Form) -> tuple[str, str]:
+    """δchild · ∂child/∂parent as text ({0} is δchild), simplified where the factor is ±1; and guarded."""
+    if local == "1":
+        return "{0}", "{0}"
+    if local == "-1":
+        return "-{0}", "-{0}"
+    factor = local if form.precedence == 3 else f"({local})"
+    return f"{{0}} * {factor}", f"({{0}} * {factor} if {factor} else zero)"
+
+
+def _sum_lines(name: str, terms: list[tuple[str, str, list[str]]]) -> list[_Line]:
+    """`name = t1 + t2 + ...`, continued on further lines (`name = name + ...`) past TERMS_PER_LINE."""
+    if not terms:
+        return [_Line(name, "zero", [])]
+    lines = []
+    for start in range(0, len(terms), TERMS_PER_LINE):
+        line = _Line(name, "", [] if not start else [name])
+        texts, guarded = ([] if not start else ["{0}"]), ([] if not start else ["{0}"])
+        for text, guard, args in terms[start : start + TERMS_PER_LINE]:
+            fields = ["{%d}" % (len(line.args) + k) for k in range(len(args))]
+            texts.append(text.format(*fields))
+            guarded.append(guard.format(*fields))
+            line.args += args
+        line.text = " + ".join(texts).replace(" + -", " - ")  # a - b is a + (-b), exactly
+        line.guarded = " + ".join(guarded)
+        lines.append(line)
+    return lines
+
+
+def _function(
+    params: list[str], forward: list[_Line], backward: list[_Line], result: _Line,
+    comments: bool = False, guarded: bool = False,
+) -> str:
+    """The function `compiled(values, seed)` with every node under its own name."""
+    lines = ["def compiled(values, seed):"]
+    if params:
+        lines.append(f"    {', '.join(params)}, = values")
+    if comments:
+        lines.append("    # information flow: one line per node")
+    lines += ["    " + line.render(line.args) for line in forward]
+    if comments:
+        lines.append("    # learning flow: δn = ∂output/∂n, the sum of the impacts δc · ∂c/∂n of n's children c")
+    lines += ["    " + line.render(line.args, guarded) for line in backward]
+    lines.append("    return " + result.text.format(*result.args))
+    return "\n".join(lines) + "\n"
+
+
+def _fast(params: list[str], forward: list[_Line], backward: list[_Line], result: _Line) -> str:
+    """The same function, faster: single-use forward values written inline, variables reused.
+
+    A node read once, by the forward line of another, whose value no derivative needs (the products
+    and partial sums of a neuron) is written inside that line: z = W0 * o0 + W1 * o1 + B, in the same
+    order of operations as the engine's. Then the variables are renamed to as few registers as their
+    lifetimes allow, which keeps the frame small.
+    """
+    uses: dict[str, int] = {}
+    for line in [*forward, *backward, result]:
+        for name in line.args:
+            uses[name] = uses.get(name, 0) + 1
+    read_forward: dict[str, int] = {}
+    for line in forward:
+        for name in line.args:
+            read_forward[name] = read_forward.get(name, 0) + 1
+    inline: dict[str, _Line] = {}
+    statements: list[_Line] = []
+    for line in forward:
+        fields, args = [], []
+        for k, name in enumerate(line.args):
+            sub = inline.pop(name, None)
+            if sub is None:
+                fields.append("{%d}" % len(args))
+                args.append(name)
+                continue
+            inner = sub.text.format(*("{%d}" % (len(args) + j) for j in range(len(sub.args))))
+            fields.append(inner if sub.precedence >= line.needs[k] else f"({inner})")
+            args += sub.args
+        fused = _Line(line.target, line.text.format(*fields), args, line.precedence)
+        if uses.get(line.target) == 1 and read_forward.get(line.target) == 1:
+            inline[line.target] = fused
+        else:
+            statements.append(fused)
+    statements += backward
+    if len(statements) <= LINES_PER_FUNCTION:
+        head, body, final = _allocate(statements, params, set(result.args))
+        header = [f"    {', '.join(head)}, = values"] if params else []
+        end = "    return " + result.text.format(*(final[name] for name in result.args))
+        return "\n".join(["def compiled(values, seed):", *header, *body, end]) + "\n"
+    return _chunked(params, statements, result)
+
+
+def _chunked(params: list[str], statements: list[_Line], result: _Line) -> str:
+    """A big graph's code as functions of LINES_PER_FUNCTION lines, which pass values in a list `v`.
+
+    Python's compiler needs memory in proportion to the biggest function: chunks keep it bounded.
+    """
+    chunks = [statements[k : k + LINES_PER_FUNCTION] for k in range(0, len(statements), LINES_PER_FUNCTION)]
+    last_chunk: dict[str, int] = {name: len(chunks) for name in result.args}
+    for c in range(len(chunks) - 1, -1, -1):
+        for line in chunks[c]:
+            for name in line.args:
+                last_chunk.setdefault(name, c)
+    slots = {name: k for k, name in enumerate(params)}
+    text = []
+    for c, chunk in enumerate(chunks):
+        written: set[str] = set()
+        loads: dict[str, None] = {}  # read before written here: loaded from v (an ordered set)
+        for line in chunk:
+            for name in line.args:
+                if name not in written:
+                    loads[name] = None
+            written.add(line.target)
+        stores = {name for name in written if last_chunk.get(name, -1) > c}
+        for name in stores:
+            slots.setdefault(name, len(slots))
+        head, body, final = _allocate(chunk, list(loads), stores)
+        text.append(f"def chunk{c}(v, seed):")
+        text += [f"    {r} = v[{slots[name]}]" for r, name in zip(head, loads)]
+        text += body
+        text += [f"    v[{slots[name]}] = {final[name]}" for name in sorted(stores, key=slots.__getitem__)]
+        text.append("")
+    text.append("def compiled(values, seed):")
+    text.append(f"    v = [*values, *[None] * {len(slots) - len(params)}]")
+    text += [f"    chunk{c}(v, seed)" for c in range(len(chunks))]
+    text.append("    return " + result.text.format(*(f"v[{slots[name]}]" for name in result.args)))
+    return "\n".join(text) + "\n"
+
+
+def _allocate(
+    statements: list[_Line], inputs: list[str], outputs: set[str]
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """Rename variables to registers r0, r1, ..., each reused once its value is dead.
+
+    Returns the registers of `inputs`, the renamed lines, and the registers of `outputs` at the end.
+    """
+    end = len(statements)
+    last: dict[str, int] = {name: end for name in outputs}
+    for k in range(end - 1, -1, -1):
+        for name in statements[k].args:
+            last.setdefault(name, k)
+    free: list[str] = []
+    registers: dict[str, str] = {}
+    count = itertools.count()
+
+    def register(name: str) -> str:
+        registers[name] = free.pop() if free else f"r{next(count)}"
+        return registers[name]
+
+    head = [register(name) for name in inputs]
+    body = []
+    for k, line in enumerate(statements):
+        names = [registers[name] for name in line.args]
+        for name in set(line.args):
+            if last[name] == k:
+                free.append(registers.pop(name))
+        target = registers.get(line.target) or register(line.target)
+        body.append(f"    {target} = {line.text.format(*names)}")
+        if last.get(line.target, -1) <= k:
+            free.append(registers.pop(line.target))
+    return head, body, registers
+
+
+@cache
+def _form(formula: str) -> _Form:
+    """A rule's formula as code: x, y, out as fields, `k.f` as the bare name f, with precedences."""
+    tree = ast.parse(formula, mode="eval")
+    needs: dict[str, int] = {}
+    for parent in ast.walk(tree):
+        for child in ast.iter_child_nodes(parent):
+            if isinstance(child, ast.Name) and child.id in ("x", "y", "out"):
+                if isinstance(parent, ast.BinOp):
+                    need = _precedence(parent) + (child is parent.right)
+                else:
+                    need = 0 if isinstance(parent, ast.Call) else 3
+                needs[child.id] = max(needs.get(child.id, 0), need)
+    if isinstance(tree.body, ast.Name) and tree.body.id in ("x", "y", "out"):
+        needs[tree.body.id] = 0
+
+    class Fields(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return ast.Name(f"__{node.id}__", ast.Load()) if node.id in ("x", "y", "out") else node
+
+        def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+            if isinstance(node.value, ast.Name) and node.value.id == "k":
+                return ast.Name(node.attr, ast.Load())
+            return self.generic_visit(node)
+
+    text = ast.unparse(Fields().visit(tree))
+    for name in ("x", "y", "out"):
+        text = text.replace(f"__{name}__", "{" + name + "}")
+    return _Form(text, _precedence(tree.body), needs)
+
+
+def _precedence(node: ast.AST) -> int:
+    """3 for an atom (name, call, number), 2 for * and /, 1 for + and -, 0 for anything else."""
+    if isinstance(node, (ast.Name, ast.Call)) or (isinstance(node, ast.Constant) and not str(node.value).startswith("-")):
+        return 3
+    if isinstance(node, ast.BinOp):
+        return 2 if isinstance(node.op, (ast.Mult, ast.Div)) else 1 if isinstance(node.op, (ast.Add, ast.Sub)) else 0
+    return 0
+
+
+@cache
+def _kind_namespace(kind: Any) -> dict[str, Any]:
+    """The names generated code calls: the kind's functions (relu, step, exp, ...), zero, inf, nan."""
+    names = {name: getattr(kind, name) for name in dir(kind) if not name.startswith("_")}
+    return {**names, "inf": math.inf, "nan": math.nan, "Fraction": Fraction}
+
+
+_RESERVED = frozenset(
+    {*keyword.kwlist, "values", "seed", "zero", "inf", "nan", "Fraction", "compiled", "abs"}
+    | {name for kind in (FloatKind, ExactKind, SymbolicKind) for name in dir(kind) if not name.startswith("_")}
+)
+
+
+def _identifier(label: str | None) -> str:
+    """A Python name for a label: W[0][1] -> W_0_1, w²₁ -> w2_1; '' where nothing is left."""
+    if not label:
+        return ""
+    out = []
+    for ch in label:
+        if ch.isidentifier() or (out and ("_" + ch).isidentifier()):
+            out.append(ch)
+            continue
+        plain = unicodedata.normalize("NFKC", ch)
+        if plain.isdigit():
+            out.append(("_" if "SUBSCRIPT" in unicodedata.name(ch, "") else "") + plain)
+        else:
+            out.append("_")
+    name = "_".join(part for part in "".join(out).split("_") if part)
+    if name and name[0].isdigit():
+        name = "n" + name
+    return name if name.isidentifier() else ""
+
+
+def _fresh(name: str, used: set[str]) -> str:
+    """`name`, or name_2, name_3, ... if taken; marked as taken."""
+    candidate, n = name, 1
+    while candidate in used or candidate.startswith("δ"):
+        n += 1
+        candidate = f"{name}_{n}"
+    used.add(candidate)
+    return candidate
