@@ -63,7 +63,9 @@ class Compiled:
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
             raise TypeError(f"compiled(values) takes a sequence of numbers, not {type(values).__name__}")
         if len(values) != self.n_inputs:
-            raise ValueError(f"compiled(values) expects {self.n_inputs} values (one per input), got {len(values)}")
+            raise ValueError(
+                f"compiled(values) expects {self.n_inputs} values (one per input), got {len(values)}"
+            )
         data = list(values)
         for i, v in enumerate(data):
             if type(v) is not float:
@@ -81,14 +83,15 @@ class Compiled:
         if run is None:
             code = self._codes.get(guarded)
             if code is None:
-                code = self._codes[guarded] = builtins.compile(self._texts[guarded], "<autograd.compile>", "exec")
+                text = self._texts[guarded]
+                code = self._codes[guarded] = builtins.compile(text, "<autograd.compile>", "exec")
             namespace = {**_kind_namespace(kind), **self._constants}
-            exec(code, namespace)  # noqa: S102 - code written by _Writer from the rules
+            exec(code, namespace)  # the code _Writer wrote from the rules
             run = self._runs[(kind, guarded)] = namespace["compiled"]
         return run
 
 
-def compile(output: Value, inputs: Sequence[Value]) -> Compiled:  # noqa: A001 - the issue's name
+def compile(output: Value, inputs: Sequence[Value]) -> Compiled:
     """Trace the graph under `output`; `inputs` are the leaves whose values may change (others are baked)."""
     if not isinstance(output, Value):
         raise TypeError(f"compile's output must be a Value, not {type(output).__name__}")
@@ -161,7 +164,7 @@ class _Writer:
         for d in grads:
             if d:
                 result.args.append(d)
-        texts = iter("{%d}" % k for k in range(1, len(result.args)))
+        texts = iter(_field(k) for k in range(1, len(result.args)))
         result.text = f"{result_text}, [{', '.join(next(texts) if d else 'zero' for d in grads)}]"
         params = [self.names[x] for x in self.inputs]
         readable = _function(params, forward, backward, result, comments=True)
@@ -175,7 +178,7 @@ class _Writer:
         if isinstance(v, Value):
             if v in self.live:
                 line.args.append(self.names[v])
-                return "{%d}" % (len(line.args) - 1)
+                return _field(len(line.args) - 1)
             v = v.data
         if type(v) in (float, int):
             if v != v or v in (math.inf, -math.inf):
@@ -197,7 +200,7 @@ class _Writer:
                 needs += [form.needs[name]] * (len(line.args) - before)
         if "{out}" in form.text:
             line.args.append(out)
-            texts["out"] = "{%d}" % (len(line.args) - 1)
+            texts["out"] = _field(len(line.args) - 1)
         line.needs += needs
         return form.text.format(x=texts.get("x", ""), y=texts.get("y", ""), out=texts.get("out", ""))
 
@@ -237,6 +240,11 @@ class _Writer:
         return lines
 
 
+def _field(k: int) -> str:
+    """The format field of argument k: {k}."""
+    return "{" + str(k) + "}"
+
+
 def _operands(node: Value) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
     """(operand, local derivative) for x and y (the derivative is None for a constant or none)."""
     return (node._x, node._dx), (node._y, node._dy)
@@ -261,7 +269,7 @@ def _sum_lines(name: str, terms: list[tuple[str, str, list[str]]]) -> list[_Line
         line = _Line(name, "", [] if not start else [name])
         texts, guarded = ([] if not start else ["{0}"]), ([] if not start else ["{0}"])
         for text, guard, args in terms[start : start + TERMS_PER_LINE]:
-            fields = ["{%d}" % (len(line.args) + k) for k in range(len(args))]
+            fields = [_field(len(line.args) + k) for k in range(len(args))]
             texts.append(text.format(*fields))
             guarded.append(guard.format(*fields))
             line.args += args
@@ -283,7 +291,7 @@ def _function(
         lines.append("    # information flow: one line per node")
     lines += ["    " + line.render(line.args) for line in forward]
     if comments:
-        lines.append("    # learning flow: δn = ∂output/∂n, the sum of the impacts δc · ∂c/∂n of n's children c")
+        lines.append("    # learning flow: δn = ∂output/∂n = Σ δc · ∂c/∂n, the impacts of n's children c")
     lines += ["    " + line.render(line.args, guarded) for line in backward]
     lines.append("    return " + result.text.format(*result.args))
     return "\n".join(lines) + "\n"
@@ -308,14 +316,15 @@ def _fast(params: list[str], forward: list[_Line], backward: list[_Line], result
     inline: dict[str, _Line] = {}
     statements: list[_Line] = []
     for line in forward:
-        fields, args = [], []
+        fields: list[str] = []
+        args: list[str] = []
         for k, name in enumerate(line.args):
             sub = inline.pop(name, None)
             if sub is None:
-                fields.append("{%d}" % len(args))
+                fields.append(_field(len(args)))
                 args.append(name)
                 continue
-            inner = sub.text.format(*("{%d}" % (len(args) + j) for j in range(len(sub.args))))
+            inner = sub.text.format(*(_field(len(args) + j) for j in range(len(sub.args))))
             fields.append(inner if sub.precedence >= line.needs[k] else f"({inner})")
             args += sub.args
         fused = _Line(line.target, line.text.format(*fields), args, line.precedence)
@@ -436,10 +445,14 @@ def _form(formula: str) -> _Form:
 
 def _precedence(node: ast.AST) -> int:
     """3 for an atom (name, call, number), 2 for * and /, 1 for + and -, 0 for anything else."""
-    if isinstance(node, (ast.Name, ast.Call)) or (isinstance(node, ast.Constant) and not str(node.value).startswith("-")):
+    if isinstance(node, (ast.Name, ast.Call)):
         return 3
-    if isinstance(node, ast.BinOp):
-        return 2 if isinstance(node.op, (ast.Mult, ast.Div)) else 1 if isinstance(node.op, (ast.Add, ast.Sub)) else 0
+    if isinstance(node, ast.Constant):
+        return 0 if str(node.value).startswith("-") else 3
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+        return 2
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        return 1
     return 0
 
 
@@ -452,7 +465,7 @@ def _kind_namespace(kind: Any) -> dict[str, Any]:
 
 _RESERVED = frozenset(
     {*keyword.kwlist, "values", "seed", "zero", "inf", "nan", "Fraction", "compiled", "abs"}
-    | {name for kind in (FloatKind, ExactKind, SymbolicKind) for name in dir(kind) if not name.startswith("_")}
+    | {name for kind in (FloatKind, ExactKind, SymbolicKind) for name in dir(kind) if name[0] != "_"}
 )
 
 
@@ -460,7 +473,7 @@ def _identifier(label: str | None) -> str:
     """A Python name for a label: W[0][1] -> W_0_1, w²₁ -> w2_1; '' where nothing is left."""
     if not label:
         return ""
-    out = []
+    out: list[str] = []
     for ch in label:
         if ch.isidentifier() or (out and ("_" + ch).isidentifier()):
             out.append(ch)

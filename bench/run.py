@@ -46,7 +46,8 @@ class Sizes:
     def quick(cls) -> Sizes:
         """Small and few: seconds, not minutes."""
         return cls(
-            repeats=2, chains=(10**3, 10**4), long_chain_repeats=2, wide=10**4, memory_chain=10**4, big_samples=200
+            repeats=2, chains=(10**3, 10**4), long_chain_repeats=2, wide=10**4, memory_chain=10**4,
+            big_samples=200,
         )
 
 

@@ -24,7 +24,7 @@ def fit(
     epochs: int,
     batch_size: int = 1,
     progress: bool = True,
-    compile: bool = False,  # noqa: A002 - the name users know from torch.compile
+    compile: bool = False,
 ) -> list[Scalar]:
     """Gradient descent: per batch of n rows, back-propagate Loss/n for each row, sum the δw, step.
 

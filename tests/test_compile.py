@@ -122,7 +122,7 @@ def test_calling_changes_no_value() -> None:
 def test_bad_calls_name_the_culprit() -> None:
     x = Value(1.0, "x")
     compiled = compile(x * x, [x])
-    with pytest.raises(ValueError, match="expects 1 values .* got 2"):
+    with pytest.raises(ValueError, match=r"expects 1 values .* got 2"):
         compiled([1.0, 2.0])
     with pytest.raises(TypeError, match="value 0 is a str"):
         compiled(["1"])
