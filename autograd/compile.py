@@ -38,14 +38,20 @@ class Compiled:
     """
 
     def __init__(
-        self, source: str, fast: str, guarded: str, constants: dict[str, Scalar], n_inputs: int, kind: Any
+        self,
+        source: str,
+        fast: list[str],
+        guarded: list[str],
+        constants: dict[str, Scalar],
+        n_inputs: int,
+        kind: Any,
     ) -> None:
         self.source = source
         self.n_inputs = n_inputs
         self._constants = constants
         self._kind = kind
-        self._texts = {False: fast, True: guarded}
-        self._codes = {False: builtins.compile(fast, "<autograd.compile>", "exec")}
+        self._texts = {False: fast, True: guarded}  # pieces of code, each compiled on its own
+        self._codes = {False: [builtins.compile(text, "<compiled>", "exec") for text in fast]}
         self._runs: dict[tuple[Any, bool], Any] = {}
 
     def __call__(self, values: Sequence[Scalar], grad_output: Scalar = 1) -> tuple[Scalar, list[Scalar]]:
@@ -81,12 +87,13 @@ class Compiled:
         """The generated function for this kind of data (with every impact guarded, or not)."""
         run = self._runs.get((kind, guarded))
         if run is None:
-            code = self._codes.get(guarded)
-            if code is None:
-                text = self._texts[guarded]
-                code = self._codes[guarded] = builtins.compile(text, "<autograd.compile>", "exec")
+            codes = self._codes.get(guarded)
+            if codes is None:
+                codes = [builtins.compile(text, "<compiled>", "exec") for text in self._texts[guarded]]
+                self._codes[guarded] = codes
             namespace = {**_kind_namespace(kind), **self._constants}
-            exec(code, namespace)  # the code _Writer wrote from the rules
+            for code in codes:
+                exec(code, namespace)  # the code _Writer wrote from the rules
             run = self._runs[(kind, guarded)] = namespace["compiled"]
         return run
 
@@ -129,9 +136,9 @@ class _Line:
     needs: list[int] = field(default_factory=list)
     guarded: str = ""  # the text with each impact guarded (an exact 0 local passes nothing)
 
-    def render(self, names: Sequence[str], guarded: bool = False) -> str:
+    def render(self, names: Sequence[str]) -> str:
         """The statement with its arguments named."""
-        return f"{self.target} = {(self.guarded or self.text) if guarded else self.text}".format(*names)
+        return f"{self.target} = {self.text}".format(*names)
 
 
 class _Writer:
@@ -167,10 +174,9 @@ class _Writer:
         texts = iter(_field(k) for k in range(1, len(result.args)))
         result.text = f"{result_text}, [{', '.join(next(texts) if d else 'zero' for d in grads)}]"
         params = [self.names[x] for x in self.inputs]
-        readable = _function(params, forward, backward, result, comments=True)
-        guarded = _function(params, forward, backward, result, guarded=True)
-        fast = _fast(params, forward, backward, result)
-        source = "\n".join([*self.preamble, readable])
+        source = "\n".join([*self.preamble, _function(params, forward, backward, result)])
+        fast, guarded = _fast(params, forward, backward, result)
+        del forward, backward  # before Python compiles the code: memory stays linear and small
         return Compiled(source, fast, guarded, self.constants, len(self.inputs), kind_of(self.output.data))
 
     def operand(self, v: Any, line: _Line) -> str:
@@ -279,31 +285,29 @@ def _sum_lines(name: str, terms: list[tuple[str, str, list[str]]]) -> list[_Line
     return lines
 
 
-def _function(
-    params: list[str], forward: list[_Line], backward: list[_Line], result: _Line,
-    comments: bool = False, guarded: bool = False,
-) -> str:
-    """The function `compiled(values, seed)` with every node under its own name."""
+def _function(params: list[str], forward: list[_Line], backward: list[_Line], result: _Line) -> str:
+    """The readable function `compiled(values, seed)`: every node under its own name, one line each."""
     lines = ["def compiled(values, seed):"]
     if params:
         lines.append(f"    {', '.join(params)}, = values")
-    if comments:
-        lines.append("    # information flow: one line per node")
+    lines.append("    # information flow: one line per node")
     lines += ["    " + line.render(line.args) for line in forward]
-    if comments:
-        lines.append("    # learning flow: δn = ∂output/∂n = Σ δc · ∂c/∂n, the impacts of n's children c")
-    lines += ["    " + line.render(line.args, guarded) for line in backward]
+    lines.append("    # learning flow: δn = ∂output/∂n = Σ δc · ∂c/∂n, the impacts of n's children c")
+    lines += ["    " + line.render(line.args) for line in backward]
     lines.append("    return " + result.text.format(*result.args))
     return "\n".join(lines) + "\n"
 
 
-def _fast(params: list[str], forward: list[_Line], backward: list[_Line], result: _Line) -> str:
+def _fast(
+    params: list[str], forward: list[_Line], backward: list[_Line], result: _Line
+) -> tuple[list[str], list[str]]:
     """The same function, faster: single-use forward values written inline, variables reused.
 
     A node read once, by the forward line of another, whose value no derivative needs (the products
     and partial sums of a neuron) is written inside that line: z = W0 * o0 + W1 * o1 + B, in the same
     order of operations as the engine's. Then the variables are renamed to as few registers as their
-    lifetimes allow, which keeps the frame small.
+    lifetimes allow, which keeps the frame small. Returns the pieces of code, and the same pieces with
+    every impact guarded (for the rare call that meets 0 · inf).
     """
     uses: dict[str, int] = {}
     for line in [*forward, *backward, result]:
@@ -337,14 +341,16 @@ def _fast(params: list[str], forward: list[_Line], backward: list[_Line], result
         head, body, final = _allocate(statements, params, set(result.args))
         header = [f"    {', '.join(head)}, = values"] if params else []
         end = "    return " + result.text.format(*(final[name] for name in result.args))
-        return "\n".join(["def compiled(values, seed):", *header, *body, end]) + "\n"
+        texts = ["\n".join(["def compiled(values, seed):", *header, *lines, end]) + "\n" for lines in body]
+        return [texts[0]], [texts[1]]
     return _chunked(params, statements, result)
 
 
-def _chunked(params: list[str], statements: list[_Line], result: _Line) -> str:
+def _chunked(params: list[str], statements: list[_Line], result: _Line) -> tuple[list[str], list[str]]:
     """A big graph's code as functions of LINES_PER_FUNCTION lines, which pass values in a list `v`.
 
-    Python's compiler needs memory in proportion to the biggest function: chunks keep it bounded.
+    Python's compiler needs memory in proportion to the code it compiles at once: each chunk is
+    compiled on its own, so that memory stays bounded.
     """
     chunks = [statements[k : k + LINES_PER_FUNCTION] for k in range(0, len(statements), LINES_PER_FUNCTION)]
     last_chunk: dict[str, int] = {name: len(chunks) for name in result.args}
@@ -353,7 +359,7 @@ def _chunked(params: list[str], statements: list[_Line], result: _Line) -> str:
             for name in line.args:
                 last_chunk.setdefault(name, c)
     slots = {name: k for k, name in enumerate(params)}
-    text = []
+    pieces: tuple[list[str], list[str]] = ([], [])
     for c, chunk in enumerate(chunks):
         written: set[str] = set()
         loads: dict[str, None] = {}  # read before written here: loaded from v (an ordered set)
@@ -366,24 +372,25 @@ def _chunked(params: list[str], statements: list[_Line], result: _Line) -> str:
         for name in stores:
             slots.setdefault(name, len(slots))
         head, body, final = _allocate(chunk, list(loads), stores)
-        text.append(f"def chunk{c}(v, seed):")
-        text += [f"    {r} = v[{slots[name]}]" for r, name in zip(head, loads)]
-        text += body
-        text += [f"    v[{slots[name]}] = {final[name]}" for name in sorted(stores, key=slots.__getitem__)]
-        text.append("")
-    text.append("def compiled(values, seed):")
+        start = [f"def chunk{c}(v, seed):", *(f"    {r} = v[{slots[name]}]" for r, name in zip(head, loads))]
+        end = [f"    v[{slots[name]}] = {final[name]}" for name in sorted(stores, key=slots.__getitem__)]
+        for piece, lines in zip(pieces, body):
+            piece.append("\n".join([*start, *lines, *end]) + "\n")
+    text = ["def compiled(values, seed):"]
     text.append(f"    v = [*values, *[None] * {len(slots) - len(params)}]")
     text += [f"    chunk{c}(v, seed)" for c in range(len(chunks))]
     text.append("    return " + result.text.format(*(f"v[{slots[name]}]" for name in result.args)))
-    return "\n".join(text) + "\n"
+    main = "\n".join(text) + "\n"
+    return [*pieces[0], main], [*pieces[1], main]
 
 
 def _allocate(
     statements: list[_Line], inputs: list[str], outputs: set[str]
-) -> tuple[list[str], list[str], dict[str, str]]:
+) -> tuple[list[str], tuple[list[str], list[str]], dict[str, str]]:
     """Rename variables to registers r0, r1, ..., each reused once its value is dead.
 
-    Returns the registers of `inputs`, the renamed lines, and the registers of `outputs` at the end.
+    Returns the registers of `inputs`, the renamed lines (plain and guarded), and the registers of
+    `outputs` at the end.
     """
     end = len(statements)
     last: dict[str, int] = {name: end for name in outputs}
@@ -399,14 +406,15 @@ def _allocate(
         return registers[name]
 
     head = [register(name) for name in inputs]
-    body = []
+    body: tuple[list[str], list[str]] = ([], [])
     for k, line in enumerate(statements):
         names = [registers[name] for name in line.args]
         for name in set(line.args):
             if last[name] == k:
                 free.append(registers.pop(name))
         target = registers.get(line.target) or register(line.target)
-        body.append(f"    {target} = {line.text.format(*names)}")
+        body[0].append(f"    {target} = {line.text.format(*names)}")
+        body[1].append(f"    {target} = {(line.guarded or line.text).format(*names)}")
         if last.get(line.target, -1) <= k:
             free.append(registers.pop(line.target))
     return head, body, registers
