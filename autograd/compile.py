@@ -152,6 +152,7 @@ class _Writer:
             if node not in live and any(v in live for v, d in _operands(node) if d is not None):
                 live.add(node)
         self.constants: dict[str, Scalar] = {}
+        self.constant_names: dict[str, str] = {}  # a constant's text -> its name (one name per value)
         self.preamble: list[str] = []
         self.names: dict[Value, str] = {}
         used = set(_RESERVED)
@@ -190,10 +191,14 @@ class _Writer:
             if v != v or v in (math.inf, -math.inf):
                 return "nan" if v != v else "inf" if v > 0 else "(-inf)"
             return repr(v) if v >= 0 else f"({v!r})"
-        name = f"c{len(self.constants)}"
-        self.constants[name] = v
+        if isinstance(v, Fraction) and v.denominator == 1:
+            return self.operand(v.numerator, line)  # an int keeps exact data exact
         text = f"Fraction({v.numerator}, {v.denominator})" if isinstance(v, Fraction) else str(v)
-        self.preamble.append(f"{name} = {text}")
+        name = self.constant_names.get(text)
+        if name is None:
+            name = self.constant_names[text] = f"c{len(self.constants)}"
+            self.constants[name] = v
+            self.preamble.append(f"{name} = {text}")
         return name
 
     def fill(self, form: _Form, node: Value, line: _Line, out: str = "") -> str:
