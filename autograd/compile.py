@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
+import inspect
 import itertools
 import keyword
 import math
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
+from types import FunctionType
 from typing import Any
 
 from autograd.backward import topological_order
@@ -51,8 +55,10 @@ class Compiled:
         self._constants = constants
         self._kind = kind
         self._texts = {False: fast, True: guarded}  # pieces of code, each compiled on its own
-        self._codes = {False: [builtins.compile(text, "<compiled>", "exec") for text in fast]}
-        self._runs: dict[tuple[Any, bool], Any] = {}
+        self._codes: dict[bool | None, list[Any]] = {
+            False: [builtins.compile(text, "<compiled>", "exec") for text in fast]
+        }
+        self._runs: dict[tuple[Any, bool | None], Any] = {}
 
     def __call__(self, values: Sequence[Scalar], grad_output: Scalar = 1) -> tuple[Scalar, list[Scalar]]:
         """(output, gradients) at `values`, one number per input in order; no Value changes."""
@@ -83,13 +89,16 @@ class Compiled:
                     raise TypeError(f"value {i} is a {type(v).__name__}, not a number") from None
         return data
 
-    def _run(self, kind: Any, guarded: bool) -> Any:
+    def _run(self, kind: Any, guarded: bool | None) -> Any:
         """The generated function for this kind of data (with every impact guarded, or not)."""
+        if kind not in (FloatKind, ExactKind):
+            guarded = None  # symbolic data: the readable source, which calls the kind's functions
         run = self._runs.get((kind, guarded))
         if run is None:
             codes = self._codes.get(guarded)
             if codes is None:
-                codes = [builtins.compile(text, "<compiled>", "exec") for text in self._texts[guarded]]
+                texts = [self.source] if guarded is None else self._texts[guarded]
+                codes = [builtins.compile(text, "<compiled>", "exec") for text in texts]
                 self._codes[guarded] = codes
             namespace = {**_kind_namespace(kind), **self._constants}
             for code in codes:
@@ -121,8 +130,10 @@ class _Form:
     """A formula as code: `text` with fields {x} {y} {out}, its precedence, what each field needs."""
 
     text: str
-    precedence: int  # 3: an atom (name, call), 2: * /, 1: + -, 0: anything else
-    needs: dict[str, int]  # field -> the least precedence a text put there needs without parentheses
+    fast: str  # the same with the small functions of the numeric kinds written inline (relu, step)
+    precedence: int  # of `fast`: 3: an atom (name, call), 2: * /, 1: + -, 0: anything else
+    needs: dict[str, int]  # field -> the least precedence a text put there in `fast` needs unbracketed
+    atom: bool  # whether `text` needs no parentheses as a factor
 
 
 @dataclass
@@ -134,7 +145,8 @@ class _Line:
     args: list[str]
     precedence: int = 0
     needs: list[int] = field(default_factory=list)
-    guarded: str = ""  # the text with each impact guarded (an exact 0 local passes nothing)
+    fast: str = ""  # the text that runs (small functions inline), where it differs
+    guarded: str = ""  # `fast` with each impact guarded (an exact 0 local passes nothing)
 
     def render(self, names: Sequence[str]) -> str:
         """The statement with its arguments named."""
@@ -191,9 +203,10 @@ class _Writer:
             if v != v or v in (math.inf, -math.inf):
                 return "nan" if v != v else "inf" if v > 0 else "(-inf)"
             return repr(v) if v >= 0 else f"({v!r})"
-        if isinstance(v, Fraction) and v.denominator == 1:
-            return self.operand(v.numerator, line)  # an int keeps exact data exact
-        text = f"Fraction({v.numerator}, {v.denominator})" if isinstance(v, Fraction) else str(v)
+        text = str(v)
+        if isinstance(v, Fraction):  # not an int: 1 / 1 would be a float
+            fraction = (v.numerator,) if v.denominator == 1 else (v.numerator, v.denominator)
+            text = f"Fraction{fraction}".replace(",)", ")")
         name = self.constant_names.get(text)
         if name is None:
             name = self.constant_names[text] = f"c{len(self.constants)}"
@@ -201,31 +214,32 @@ class _Writer:
             self.preamble.append(f"{name} = {text}")
         return name
 
-    def fill(self, form: _Form, node: Value, line: _Line, out: str = "") -> str:
-        """The text of `form` applied to node's operands, their fields added to `line`."""
-        texts, needs = {}, []
+    def fill(self, form: _Form, node: Value, line: _Line, out: str = "") -> tuple[str, str]:
+        """The texts (readable, fast) of `form` applied to node's operands, their fields added to `line`."""
+        texts, needs = {"x": "", "y": "", "out": ""}, []
+        both = form.text + form.fast
         for name, v in (("x", node._x), ("y", node._y)):
-            if "{" + name + "}" in form.text and v is not None:
+            if "{" + name + "}" in both and v is not None:
                 before = len(line.args)
                 texts[name] = self.operand(v, line)
-                needs += [form.needs[name]] * (len(line.args) - before)
-        if "{out}" in form.text:
+                needs += [form.needs.get(name, 3)] * (len(line.args) - before)
+        if "{out}" in both:
             line.args.append(out)
             texts["out"] = _field(len(line.args) - 1)
         line.needs += needs
-        return form.text.format(x=texts.get("x", ""), y=texts.get("y", ""), out=texts.get("out", ""))
+        return form.text.format(**texts), form.fast.format(**texts)
 
     def forward(self, node: Value) -> _Line:
         """`name = forward formula` for an interior node."""
         form = _form(RULES[node.op].forward)
         line = _Line(self.names[node], "", [], form.precedence)
-        line.text = self.fill(form, node, line)
+        line.text, line.fast = self.fill(form, node, line)
         return line
 
     def backward(self) -> list[_Line]:
         """The δ of every live node, children before parents, each the sum of its children's impacts."""
         self.delta: dict[Value, str] = {}
-        impacts: dict[Value, list[tuple[str, str, list[str]]]] = {}  # parent -> (text, guarded, args)
+        impacts: dict[Value, list[_Term]] = {}  # parent -> its children's impacts
         lines: list[_Line] = []
         if self.output in self.live:
             self.delta[self.output] = name = "δ" + self.names[self.output]
@@ -236,7 +250,7 @@ class _Writer:
             if node is not self.output:
                 terms = impacts.get(node, [])
                 if len(terms) == 1 and terms[0][0] == "{0}" and node.label is None:
-                    self.delta[node] = terms[0][2][0]  # passes its δ on unchanged: share the name
+                    self.delta[node] = terms[0][-1][0]  # passes its δ on unchanged: share the name
                 else:
                     self.delta[node] = name = "δ" + self.names[node]
                     lines += _sum_lines(name, terms)
@@ -246,8 +260,8 @@ class _Writer:
             for v, formula in ((node._x, rule.dx), (node._y, rule.dy)):
                 if isinstance(v, Value) and v in self.live and formula is not None:
                     line = _Line("", "", [self.delta[node]])
-                    local = self.fill(_form(formula), node, line, self.names[node])
-                    impacts.setdefault(v, []).append((*_impact(local, _form(formula)), line.args))
+                    local, fast = self.fill(_form(formula), node, line, self.names[node])
+                    impacts.setdefault(v, []).append((*_impact(local, fast, _form(formula)), line.args))
         return lines
 
 
@@ -261,31 +275,34 @@ def _operands(node: Value) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
     return (node._x, node._dx), (node._y, node._dy)
 
 
-def _impact(local: str, form: _Form) -> tuple[str, str]:
-    """δchild · ∂child/∂parent as text ({0} is δchild), simplified where the factor is ±1; and guarded."""
-    if local == "1":
-        return "{0}", "{0}"
-    if local == "-1":
-        return "-{0}", "-{0}"
-    factor = local if form.precedence == 3 else f"({local})"
-    return f"{{0}} * {factor}", f"({{0}} * {factor} if {factor} else zero)"
+_Term = tuple[str, str, str, list[str]]  # an impact: readable text, fast text, guarded text, args
 
 
-def _sum_lines(name: str, terms: list[tuple[str, str, list[str]]]) -> list[_Line]:
+def _impact(local: str, fast: str, form: _Form) -> tuple[str, str, str]:
+    """δchild · ∂child/∂parent ({0} is δchild), simplified where the factor is ±1: readable, fast, guarded."""
+    if local in ("1", "-1"):
+        text = "{0}" if local == "1" else "-{0}"
+        return text, text, text
+    readable = local if form.atom else f"({local})"
+    factor = fast if form.precedence == 3 else f"({fast})"
+    return f"{{0}} * {readable}", f"{{0}} * {factor}", f"({{0}} * {factor} if {factor} else zero)"
+
+
+def _sum_lines(name: str, terms: list[_Term]) -> list[_Line]:
     """`name = t1 + t2 + ...`, continued on further lines (`name = name + ...`) past TERMS_PER_LINE."""
     if not terms:
         return [_Line(name, "zero", [])]
     lines = []
     for start in range(0, len(terms), TERMS_PER_LINE):
         line = _Line(name, "", [] if not start else [name])
-        texts, guarded = ([] if not start else ["{0}"]), ([] if not start else ["{0}"])
-        for text, guard, args in terms[start : start + TERMS_PER_LINE]:
+        texts: tuple[list[str], ...] = ([], [], []) if not start else (["{0}"], ["{0}"], ["{0}"])
+        for *versions, args in terms[start : start + TERMS_PER_LINE]:
             fields = [_field(len(line.args) + k) for k in range(len(args))]
-            texts.append(text.format(*fields))
-            guarded.append(guard.format(*fields))
+            for out, text in zip(texts, versions):
+                out.append(text.format(*fields))
             line.args += args
-        line.text = " + ".join(texts).replace(" + -", " - ")  # a - b is a + (-b), exactly
-        line.guarded = " + ".join(guarded)
+        line.text, line.fast = (" + ".join(t).replace(" + -", " - ") for t in texts[:2])  # a - b = a + (-b)
+        line.guarded = " + ".join(texts[2])
         lines.append(line)
     return lines
 
@@ -333,10 +350,10 @@ def _fast(
                 fields.append(_field(len(args)))
                 args.append(name)
                 continue
-            inner = sub.text.format(*(_field(len(args) + j) for j in range(len(sub.args))))
+            inner = (sub.fast or sub.text).format(*(_field(len(args) + j) for j in range(len(sub.args))))
             fields.append(inner if sub.precedence >= line.needs[k] else f"({inner})")
             args += sub.args
-        fused = _Line(line.target, line.text.format(*fields), args, line.precedence)
+        fused = _Line(line.target, "", args, line.precedence, fast=(line.fast or line.text).format(*fields))
         if uses.get(line.target) == 1 and read_forward.get(line.target) == 1:
             inline[line.target] = fused
         else:
@@ -418,8 +435,9 @@ def _allocate(
             if last[name] == k:
                 free.append(registers.pop(name))
         target = registers.get(line.target) or register(line.target)
-        body[0].append(f"    {target} = {line.text.format(*names)}")
-        body[1].append(f"    {target} = {(line.guarded or line.text).format(*names)}")
+        fast = line.fast or line.text
+        body[0].append(f"    {target} = {fast.format(*names)}")
+        body[1].append(f"    {target} = {(line.guarded or fast).format(*names)}")
         if last.get(line.target, -1) <= k:
             free.append(registers.pop(line.target))
     return head, body, registers
@@ -427,19 +445,23 @@ def _allocate(
 
 @cache
 def _form(formula: str) -> _Form:
-    """A rule's formula as code: x, y, out as fields, `k.f` as the bare name f, with precedences."""
+    """A rule's formula as code: x, y, out as fields, `k.f` as the bare name f; and its fast version."""
     tree = ast.parse(formula, mode="eval")
+    fast = _Inline().visit(copy.deepcopy(tree))
     needs: dict[str, int] = {}
-    for parent in ast.walk(tree):
+    for parent in ast.walk(fast):
         for child in ast.iter_child_nodes(parent):
             if isinstance(child, ast.Name) and child.id in ("x", "y", "out"):
                 if isinstance(parent, ast.BinOp):
                     need = _precedence(parent) + (child is parent.right)
                 else:
-                    need = 0 if isinstance(parent, ast.Call) else 3
+                    need = 0 if isinstance(parent, (ast.Call, ast.Expression)) else 3
                 needs[child.id] = max(needs.get(child.id, 0), need)
-    if isinstance(tree.body, ast.Name) and tree.body.id in ("x", "y", "out"):
-        needs[tree.body.id] = 0
+    return _Form(_code(tree), _code(fast), _precedence(fast.body), needs, _precedence(tree.body) == 3)
+
+
+def _code(tree: ast.Expression) -> str:
+    """The text of a formula's tree, with x, y and out as format fields and `k.f` as f."""
 
     class Fields(ast.NodeTransformer):
         def visit_Name(self, node: ast.Name) -> ast.AST:
@@ -450,10 +472,64 @@ def _form(formula: str) -> _Form:
                 return ast.Name(node.attr, ast.Load())
             return self.generic_visit(node)
 
-    text = ast.unparse(Fields().visit(tree))
+    text = ast.unparse(Fields().visit(copy.deepcopy(tree)))
     for name in ("x", "y", "out"):
         text = text.replace(f"__{name}__", "{" + name + "}")
-    return _Form(text, _precedence(tree.body), needs)
+    return text
+
+
+class _Inline(ast.NodeTransformer):
+    """Write `k.f(a, b)` as f's expression where f is one `return` of its parameters, the same function
+    for floats and Fractions (relu, step, sign): a Python call costs more than the arithmetic, above all
+    from a function as big as a graph's."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)) or func.value.id != "k":
+            return node
+        found = _inlinable(func.attr)
+        if found is None or node.keywords:
+            return node
+        params, defaults, body = found
+        missing = len(params) - len(node.args)
+        args = [*node.args, *(ast.Constant(d) for d in defaults[len(defaults) - missing :] if missing)]
+        if len(args) != len(params):
+            return node
+        uses = [sum(isinstance(n, ast.Name) and n.id == p for n in ast.walk(body)) for p in params]
+        if any(u > 1 and not isinstance(a, (ast.Name, ast.Constant)) for u, a in zip(uses, args)):
+            return node  # an expression argument read twice: keep the call
+        bound = dict(zip(params, args))
+
+        class Bind(ast.NodeTransformer):
+            def visit_Name(self, name: ast.Name) -> ast.AST:
+                return copy.deepcopy(bound[name.id]) if name.id in bound else name
+
+        inlined: ast.AST = Bind().visit(copy.deepcopy(body))
+        return inlined
+
+
+@cache
+def _inlinable(name: str) -> tuple[list[str], tuple[Any, ...], ast.expr] | None:
+    """(parameters, defaults, returned expression) of the kinds' function `name`, if it can be inlined."""
+    function: object = getattr(FloatKind, name, None)
+    if not isinstance(function, FunctionType) or id(function) != id(getattr(ExactKind, name, None)):
+        return None  # only what floats and Fractions share (one code serves both)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    definition = tree.body[0]
+    if not isinstance(definition, ast.FunctionDef):
+        return None
+    body = [s for s in definition.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return None
+    params = [a.arg for a in definition.args.args]
+    names = {n.id for n in ast.walk(body[0].value) if isinstance(n, ast.Name)}
+    if not names <= set(params) or definition.args.vararg or definition.args.kwonlyargs:
+        return None
+    return params, function.__defaults__ or (), body[0].value
 
 
 def _precedence(node: ast.AST) -> int:
