@@ -8,6 +8,7 @@ factor behind it); every other product follows IEEE 754, as in PyTorch.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from operator import methodcaller
 from typing import Any, overload
 
 from autograd import mode as _mode
@@ -129,13 +130,15 @@ def _seed(root: Value, grad: Any) -> Scalar:
 def _flow(order: list[Value], root: Value, seed: Scalar, locals_of: Locals) -> dict[Value, Any]:
     """The chain rule without touching any node: each node's gradient, in a dict.
 
-    A node that receives nothing still passes 0 · local on, as `backward` does.
+    A node that receives nothing still passes 0 · local on, as `backward` does (IEEE: 0 · ∞ is NaN),
+    except under create_graph, where no graph is built for it.
     """
     grads: dict[Value, Any] = {root: seed}
+    zero = None if locals_of is _graph_locals else kind_of(root.data).zero
     for node in reversed(order):
-        if node.is_leaf():
+        g = grads.get(node, zero)
+        if g is None or node.is_leaf():  # under create_graph, a node that receives nothing passes nothing
             continue
-        g = grads.get(node, 0)
         for parent, d in locals_of(node):
             if type(d) is Value or d:  # a constant exact 0 passes nothing
                 impact = g if type(d) is int and d == 1 else d * g
@@ -214,46 +217,6 @@ class ValueKind:
         return a * (x.log() if isinstance(x, Value) else kind_of(x).log(x))
 
     @staticmethod
-    def exp(x: Value) -> Value:
-        """e^x."""
-        return x.exp()
-
-    @staticmethod
-    def log(x: Value) -> Value:
-        """ln x."""
-        return x.log()
-
-    @staticmethod
-    def sqrt(x: Value) -> Value:
-        """√x."""
-        return x.sqrt()
-
-    @staticmethod
-    def sin(x: Value) -> Value:
-        """sin x."""
-        return x.sin()
-
-    @staticmethod
-    def cos(x: Value) -> Value:
-        """cos x."""
-        return x.cos()
-
-    @staticmethod
-    def tanh(x: Value) -> Value:
-        """tanh x."""
-        return x.tanh()
-
-    @staticmethod
-    def sigmoid(x: Value) -> Value:
-        """σ(x)."""
-        return x.sigmoid()
-
-    @staticmethod
-    def relu(x: Value) -> Value:
-        """ReLU(x)."""
-        return x.relu()
-
-    @staticmethod
     def leaky_relu(x: Value, slope: Any) -> Value:
         """LeakyReLU(x)."""
         return x.leaky_relu(slope)
@@ -267,3 +230,7 @@ class ValueKind:
     def sign(x: Value) -> Any:
         """The sign of x's data: a constant."""
         return kind_of(x.data).sign(x.data)
+
+
+for _name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"):  # the Value method of that name
+    setattr(ValueKind, _name, staticmethod(methodcaller(_name)))
