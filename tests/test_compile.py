@@ -164,3 +164,15 @@ def test_a_linear_layer_reads_as_the_boxed_formulas() -> None:
     assert "δW_0_1 = δz0 * o1" in source and "δW_1_0 = δz1 * o0" in source
     assert "δo0 = δz0 * W_0_0 + δz1 * W_1_0" in source
     assert "δB_0 = δz0" in source  # δb = δ
+
+
+def test_symbolic_data_runs_the_readable_source() -> None:
+    sympy = pytest.importorskip("sympy")
+    a, b = sympy.symbols("a b")
+    x, w = Value(2.0, "x"), Value(3.0, "w")
+    compiled = compile((w * x).relu() * x + (x * w).tanh(), [x, w])
+    out, grads = compiled([a, b])
+    xs, ws = Value(a), Value(b)
+    eager_out = (ws * xs).relu() * xs + (xs * ws).tanh()
+    assert sympy.simplify(out - eager_out.data) == 0
+    assert all(sympy.simplify(g - e) == 0 for g, e in zip(grads, grad(eager_out, [xs, ws])))
