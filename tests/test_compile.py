@@ -161,9 +161,9 @@ def test_a_linear_layer_reads_as_the_boxed_formulas() -> None:
         zj.label = f"z{j}"
     loss = z[0] * z[0] + z[1]
     source = compile(loss, [*o, *layer.parameters()]).source
-    assert "δW_0_1 = δz0 * o1" in source and "δW_1_0 = δz1 * o0" in source
-    assert "δo0 = δz0 * W_0_0 + δz1 * W_1_0" in source
-    assert "δB_0 = δz0" in source  # δb = δ
+    assert "δw_k_1_2 = δz0 * o1" in source and "δw_k_2_1 = δz1 * o0" in source  # w^{k,j}_i -> w_k_j_i
+    assert "δo0 = δz0 * w_k_1_1 + δz1 * w_k_2_1" in source
+    assert "δb_k_1 = δz0" in source  # δb = δ
 
 
 def test_symbolic_data_runs_the_readable_source() -> None:

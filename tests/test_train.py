@@ -97,6 +97,14 @@ def test_ten_epochs_on_the_moons_reach_a_sensible_accuracy() -> None:
     assert accuracy(model, inputs, targets) >= 0.8
 
 
+def test_the_progress_bar_is_the_notebook_aware_one() -> None:
+    import tqdm.auto
+
+    import nn.train
+
+    assert nn.train.tqdm is tqdm.auto.tqdm  # a widget in Jupyter, text in a terminal
+
+
 @pytest.mark.parametrize("batch_size", [1, 7])
 def test_fit_compiled_ends_with_the_eager_weights_and_history_floats(batch_size: int) -> None:
     inputs, targets = moons(20, noise=0.1, seed=1)
