@@ -2,15 +2,18 @@
 
 from autograd.backward import grad, hessian, topological_order
 from autograd.check import GradcheckError, gradcheck, gradgradcheck
+from autograd.compile import Compiled, compile
 from autograd.draw import draw
 from autograd.impacts import Path, count_paths, impacts
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.value import Value
 
 __all__ = [
+    "Compiled",
     "GradcheckError",
     "Path",
     "Value",
+    "compile",
     "count_paths",
     "detect_anomaly",
     "draw",

@@ -8,6 +8,7 @@ all engines can be checked against each other before anything is timed.
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,10 +23,15 @@ class Engine:
     gc_off = False  # True: the worker disables the cyclic garbage collector (extra information only)
     nodes_per_step = 0  # Values made per chain step (0: memory is not measured for this engine)
     backward_memory = False  # whether memory is also measured after backward
+    big_moons = False  # whether it also runs the moons step on 1,000 rows (a graph of ~650,000 nodes)
 
     def load(self, layers: Layers) -> None:
         """Build the model's parameters from plain numbers."""
         raise NotImplementedError
+
+    def prepare(self, xs: list[list[float]], ys: list[float]) -> float | None:
+        """Work done once before stepping on these rows (compiling): its seconds, or None."""
+        return None
 
     def loss_and_grads(self, xs: list[list[float]], ys: list[float]) -> tuple[float, list[float]]:
         """One forward and backward of the moons loss, without updating: (loss, gradients)."""
@@ -75,6 +81,7 @@ class Impactgrad(Engine):
     name = "impactgrad"
     nodes_per_step = 2  # x * c and + c: constants are kept in local_grads, not as nodes
     backward_memory = True
+    big_moons = True
 
     def __init__(self) -> None:
         import autograd
@@ -122,6 +129,39 @@ class Impactgrad(Engine):
 
     def leaf(self, value: float) -> Any:
         return self.ag.Value(value)
+
+
+class ImpactgradCompiled(Impactgrad):
+    """impactgrad with the whole step traced once by autograd.compile (inputs: the weights), then replayed."""
+
+    name = "impactgrad, compiled"
+    nodes_per_step = 0
+    backward_memory = False
+
+    def prepare(self, xs: list[list[float]], ys: list[float]) -> float:
+        start = time.perf_counter()
+        self.compiled = self.ag.compile(self._loss(xs, ys), self.params)
+        return time.perf_counter() - start
+
+    def loss_and_grads(self, xs: list[list[float]], ys: list[float]) -> tuple[float, list[float]]:
+        return self.compiled([p.data for p in self.params])
+
+    def step(self, xs: list[list[float]], ys: list[float], lr: float) -> float:
+        loss, grads = self.compiled([p.data for p in self.params])
+        for p, g in zip(self.params, grads):
+            p.grad = g
+        self.optimizer.lr = lr
+        self.optimizer.step()
+        return float(loss)
+
+    def forward(self, xs: list[list[float]], graph: bool) -> list[float]:
+        raise NotImplementedError  # the compiled step is a training step: inference is eager's
+
+    def chain(self, n: int) -> float:
+        raise NotImplementedError
+
+    def wide(self, n: int) -> float:
+        raise NotImplementedError
 
 
 class Micrograd(Engine):
@@ -261,6 +301,7 @@ class HandWritten(Engine):
     """
 
     name = "hand-written floats"
+    big_moons = True
 
     def load(self, layers: Layers) -> None:
         self.w = [[list(row) for row in w] for w, _ in layers]
@@ -341,6 +382,7 @@ def _canonical_order(layers: Layers) -> list[int]:
 
 ENGINES: dict[str, Callable[[], Engine]] = {
     "impactgrad": Impactgrad,
+    "impactgrad, compiled": ImpactgradCompiled,
     "micrograd": Micrograd,
     "micrograd, gc off": MicrogradGcOff,
     "torch (0-dim)": Torch,

@@ -29,6 +29,24 @@ def ratio(workload: dict[str, Any], numerator: str, denominator: str) -> float |
     return None
 
 
+def big_table(big: dict[str, Any]) -> list[str]:
+    """The moons step on many rows: preparation, step and peak memory per engine (fresh processes)."""
+    lines = [
+        "",
+        f"moons_step on {big['samples']} rows, each engine in a fresh process (one step; peak RSS):",
+        "",
+        "| engine | compile | step | peak memory |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, result in big.items():
+        if name != "samples":
+            prepare = "—" if result["prepare"] is None else seconds(result["prepare"])
+            lines.append(
+                f"| {name} | {prepare} | {seconds(result['step'])} | {result['peak_bytes'] / 2**20:.0f} MiB |"
+            )
+    return lines
+
+
 def markdown(document: dict[str, Any]) -> str:
     """The whole report: machine, timing table, memory, crash depth."""
     m, names = document["machine"], document["engines"]
@@ -49,6 +67,9 @@ def markdown(document: dict[str, Any]) -> str:
             + f" | {'—' if vs_micrograd is None else f'{vs_micrograd:.1f}x'}"
             + f" | {'—' if vs_floor is None else f'{vs_floor:.1f}x'} |"
         )
+    compiled = ratio(document["workloads"]["moons_step"], "impactgrad, compiled", "hand-written floats")
+    if compiled is not None:
+        lines += ["", f"moons_step: impactgrad, compiled ÷ hand-written floats = {compiled:.2f}"]
     memory = document["memory"]
     lines += [
         "",
@@ -75,4 +96,6 @@ def markdown(document: dict[str, Any]) -> str:
                 + (f"backward of the chain works up to {crash['limit']} steps (tried)" if depth is None
                    else f"backward raises RecursionError from a chain of {depth} steps")
             )
+    if "big_moons" in document:
+        lines += big_table(document["big_moons"])
     return "\n".join(lines)

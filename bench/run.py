@@ -44,11 +44,15 @@ class Sizes:
     memory_chain: int = 10**5
     crash_limit: int = 5000
     samples: int = 100
+    big_samples: int = 1000  # the moons step on this many rows: a graph of about 650,000 nodes
 
     @classmethod
     def quick(cls) -> Sizes:
         """Small and few: seconds, not minutes."""
-        return cls(repeats=2, chains=(10**3, 10**4), long_chain_repeats=2, wide=10**4, memory_chain=10**4)
+        return cls(
+            repeats=2, chains=(10**3, 10**4), long_chain_repeats=2, wide=10**4, memory_chain=10**4,
+            big_samples=200,
+        )
 
 
 @dataclass
@@ -105,7 +109,10 @@ def check_agreement(pool: Engines, sizes: Sizes) -> list[str]:
     results = [(name, pool.ask(name, "moons_agreement")) for name in pool.names]
     errors = engines.agree(results)
     for name in pool.names:
-        with_graph, without = (pool.ask(name, "forward", graph)[1] for graph in (True, False))
+        answers = [pool.ask(name, "forward", graph) for graph in (True, False)]
+        if None in answers:
+            continue  # the engine has no inference (the compiled step)
+        with_graph, without = (answer[1] for answer in answers)
         if any(abs(a - b) > 1e-12 for a, b in zip(with_graph, without)):
             errors.append(f"{name}: inference scores differ from the scores with a graph")
     return errors
@@ -151,9 +158,12 @@ class Progress:
 def benchmark(pool: Engines, sizes: Sizes) -> dict[str, Any]:
     """All workloads: moons_step, chain, wide, inference, memory, micrograd's crash depth."""
     workloads: dict[str, Any] = {}
-    progress = Progress(steps=len(sizes.chains) + 5)
+    progress = Progress(steps=len(sizes.chains) + 6)
     with progress.step("moons_step"):
         workloads["moons_step"] = measure(pool, "moons_step", (0.05,), sizes.repeats)
+    _, xs, ys = moons_layers(sizes.samples)
+    with progress.step("moons_step, compile"):
+        workloads["moons_step, compile"] = measure(pool, "moons_compile", (xs, ys), sizes.repeats)
     for n in sizes.chains:
         repeats = sizes.long_chain_repeats if n >= 10**6 else sizes.repeats
         with progress.step(f"chain {n:.0e}"):
@@ -171,6 +181,19 @@ def benchmark(pool: Engines, sizes: Sizes) -> dict[str, Any]:
         "memory": {"chain": sizes.memory_chain, **{k: v for k, v in memory.items() if v}},
         "crash_depth": {"limit": sizes.crash_limit, **crash},
     }
+
+
+def big_moons(names: list[str], sizes: Sizes) -> dict[str, Any]:
+    """The moons step on sizes.big_samples rows, each engine in a fresh process (for its peak memory)."""
+    layers, xs, ys = moons_layers(sizes.big_samples)
+    results: dict[str, Any] = {"samples": sizes.big_samples}
+    for name in names:
+        print(f"moons_step on {sizes.big_samples} rows: {name} ...", file=sys.stderr)
+        with Engines([name]) as fresh:
+            answer = fresh.ask(name, "big_moons", layers, xs, ys)
+        if answer is not None:
+            results[name] = answer
+    return results
 
 
 def machine() -> dict[str, Any]:
@@ -225,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             return 0
         results = benchmark(pool, sizes)
+    results["big_moons"] = big_moons(names, sizes)
     options = argv if argv is not None else sys.argv[1:]
     command = " ".join([".venv/bin/python", "bench/run.py", *options])
     document = {"machine": machine(), "command": command, "quick": args.quick, "engines": names, **results}

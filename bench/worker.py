@@ -8,6 +8,7 @@ engine's imports (PyTorch's objects) make another engine's garbage-collector pas
 from __future__ import annotations
 
 import gc
+import resource
 import sys
 import time
 import tracemalloc
@@ -53,6 +54,25 @@ class Runner:
         """Load the moons MLP and data."""
         self.engine.load(layers)
         self.xs, self.ys = xs, ys
+        self.engine.prepare(xs, ys)
+
+    def moons_compile(self, xs: list[list[float]], ys: list[float]) -> Timing:
+        """The seconds of the engine's preparation for these rows (compiling), where it has one."""
+        seconds = self.engine.prepare(xs, ys)
+        if seconds is None:
+            raise NotImplementedError
+        return seconds, None
+
+    def big_moons(self, layers: engines.Layers, xs: list[list[float]], ys: list[float]) -> dict[str, Any]:
+        """The moons MLP on many rows: preparation seconds, one step's seconds, the process's peak memory."""
+        if not self.engine.big_moons:
+            raise NotImplementedError
+        self.engine.load(layers)
+        gc.collect()
+        prepare = self.engine.prepare(xs, ys)
+        seconds, loss = _timed(self.engine.step, xs, ys, 0.05)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+        return {"prepare": prepare, "step": seconds, "loss": loss, "peak_bytes": peak}
 
     def moons_agreement(self) -> tuple[float, list[float]]:
         """The loss and gradients of one forward and backward, for the agreement check."""

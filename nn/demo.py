@@ -57,7 +57,8 @@ def main(out_dir: str | Path = "out") -> bool:
         report, model, example.inputs, example.targets, ["0.43", "1", "1.3"], ["0.092", "0", "0.045"]
     )
 
-    report.line("\nOne batch step of 3 rows, Loss/3 each, δw^{2,1}_i summed (the batch-learning article):")
+    report.line("\nOne batch step of 3 rows, Loss/3 each, δw^{2,1}_i summed (the batch-learning article),")
+    report.line("trained through compiled code (fit(..., compile=True)):")
     model = example.model()
     history = fit(
         model,
@@ -68,6 +69,7 @@ def main(out_dir: str | Path = "out") -> bool:
         1,
         3,
         progress=False,
+        compile=True,  # the row's graph traced once, replayed for each row (autograd.compile)
     )
     report.check("loss^avg before the step", history, [Fraction(1, 6)])
     report.check(

@@ -92,6 +92,7 @@ class Module:
     """
 
     training: bool = True
+    compiles: bool = True  # False where the graph's structure depends on the data (fit(compile=True) refuses)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if not name.startswith("_"):

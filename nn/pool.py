@@ -22,6 +22,8 @@ class MaxPool2D(Module):
     the bottom and right edges (the series' 7x7 -> 4x4 is MaxPool2D(2, ceil_mode=True)).
     """
 
+    compiles = False  # each window's maximum is picked when the graph is built
+
     def __init__(
         self,
         kernel_size: int | tuple[int, int],

@@ -8,7 +8,8 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from autograd import Value, no_grad
+from autograd import Compiled, Value, no_grad
+from autograd import compile as compile_graph
 from nn.module import Module, Scalar, apply, as_value
 from nn.optim import Optimizer
 
@@ -24,12 +25,16 @@ def fit(
     epochs: int,
     batch_size: int = 1,
     progress: bool = True,
+    compile: bool = False,
 ) -> list[Scalar]:
     """Gradient descent: per batch of n rows, back-propagate Loss/n for each row, sum the δw, step.
 
     Rows are taken in order. Every row is checked before the first update (a bad one is named by its
     index and leaves the model unchanged). Returns the loss history: per epoch, the mean loss of the
     rows as they were met (before the update of their batch). The progress bar is a widget in Jupyter.
+    With `compile`, a row's graph is traced once per shape of row and replayed (`autograd.compile`):
+    the same weights and history, faster. The model's graph must then have the same structure for
+    every row (data-dependent branches such as relu are fine; Python `if`s on the data are not).
     """
     if len(inputs) != len(targets):
         raise ValueError(f"{len(inputs)} input rows but {len(targets)} target rows")
@@ -42,6 +47,7 @@ def fit(
     _check_rows("inputs", inputs)
     if not all(isinstance(y, int) and not isinstance(y, bool) for y in targets):  # class indices pass
         _check_rows("targets", targets)
+    rows_of = _CompiledRows(model, loss, optimizer) if compile else None
     history = []
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
     for _ in bar:
@@ -51,6 +57,9 @@ def fit(
             share = Fraction(1, len(rows)) if len(rows) > 1 else 1  # Loss_learning = Loss / n
             optimizer.zero_grad()
             for r in rows:
+                if rows_of is not None:
+                    total += rows_of.backward(inputs[r], targets[r], share)
+                    continue
                 row_loss = loss(model(inputs[r]), targets[r])
                 row_loss.backward(share)
                 total += row_loss.data
@@ -97,3 +106,40 @@ def accuracy(model: Module, inputs: Sequence[Any], targets: Sequence[Any]) -> fl
                 raise ValueError(f"accuracy needs one output and one target per row: {len(out)}, {len(y)}")
             correct += (out[0].data > 0) == (y[0] > 0)
     return correct / len(inputs)
+
+
+class _CompiledRows:
+    """fit's compiled path: one compiled graph per shape of row (and class index), its inputs the
+    weights and the row's numbers."""
+
+    def __init__(self, model: Module, loss: Loss, optimizer: Optimizer) -> None:
+        frozen = [type(m).__name__ for m in model.modules() if not m.compiles]
+        if frozen:
+            raise ValueError(f"fit(compile=True) cannot train a model with {frozen[0]}: its graph's structure "
+                             "depends on the data; train it eagerly (compile=False)")
+        self.model, self.loss, self.params = model, loss, optimizer.params
+        self.graphs: dict[tuple[Any, Any], Compiled] = {}
+
+    def backward(self, x: Any, y: Any, share: Scalar) -> Scalar:
+        """Add share · ∂Loss/∂w to every weight's grad, as row_loss.backward(share) would; the row's loss."""
+        index = isinstance(y, int) and not isinstance(y, bool)  # a class index: part of the structure
+        xs, ys = apply(as_value, x), y if index else apply(as_value, y)
+        numbers = _leaves(xs) + ([] if index else _leaves(ys))
+        key = (_shape(xs), y if index else _shape(ys))
+        compiled = self.graphs.get(key)
+        if compiled is None:
+            compiled = self.graphs[key] = compile_graph(self.loss(self.model(xs), ys), [*self.params, *numbers])
+        out, grads = compiled([*(p.data for p in self.params), *(v.data for v in numbers)], share)
+        for p, g in zip(self.params, grads):
+            p.grad += g
+        return out
+
+
+def _leaves(x: Any) -> list[Value]:
+    """The Values of nested lists, in order."""
+    return [v for item in x for v in _leaves(item)] if isinstance(x, list) else [x]
+
+
+def _shape(x: Any) -> Any:
+    """The nesting of lists, as nested tuples of their lengths (a row's structure, not its numbers)."""
+    return tuple(_shape(item) for item in x) if isinstance(x, list) else None

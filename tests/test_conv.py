@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from test_formulas import FLOATS, FRACTIONS, close, flow_back
 
 from autograd import Value, count_paths, gradcheck, no_grad
-from nn import SGD, Conv2D, Flatten, Input2D, Linear, ReLU, Sequential, accuracy, cross_entropy, fit
+from nn import SGD, Conv2D, Flatten, Input2D, Linear, MaxPool2D, ReLU, Sequential, accuracy, cross_entropy, fit
 
 
 def flat(x: Any) -> list[Any]:
@@ -290,3 +290,26 @@ def test_fit_trains_a_convolutional_model_on_image_rows() -> None:
     assert history[-1] < history[0] / 4 and accuracy(model, images, [0, 1]) == 1.0
     with pytest.raises(TypeError, match=r"inputs\[1\]\[0\]: .*str"):
         fit(model, [images[0], [[["x"]]]], [0, 1], cross_entropy, SGD(model.parameters(), lr=0.5), epochs=1)
+
+
+def test_fit_compiled_trains_a_convolutional_model_as_eager_does() -> None:
+    def trained(compile: bool) -> tuple[list[float], list[float]]:
+        model = Sequential(Input2D(1, 3, 3), Conv2D(1, 2, 2, seed=0), ReLU(), Flatten(), Linear(8, 2, seed=0))
+        diagonal = [[float(r == c) for c in range(3)] for r in range(3)]
+        images = [[diagonal], [[row[::-1] for row in diagonal]]]
+        history = fit(model, images, [0, 1], cross_entropy, SGD(model.parameters(), lr=0.5), epochs=5,
+                      progress=False, compile=compile)
+        return history, [p.data for p in model.parameters()]
+
+    (eager_history, eager_weights), (history, weights) = trained(False), trained(True)
+    assert history == pytest.approx(eager_history, rel=1e-12)
+    assert weights == pytest.approx(eager_weights, rel=1e-12, abs=1e-15)
+
+
+def test_fit_refuses_to_compile_a_model_with_max_pooling_and_changes_nothing() -> None:
+    model = Sequential(Input2D(1, 4, 4), MaxPool2D(2), Flatten(), Linear(4, 2, seed=0))
+    before = [p.data for p in model.parameters()]
+    image = [[[float(i * 4 + j) for j in range(4)] for i in range(4)]]
+    with pytest.raises(ValueError, match="MaxPool2D"):
+        fit(model, [image], [0], cross_entropy, SGD(model.parameters(), lr=0.5), epochs=1, compile=True)
+    assert [p.data for p in model.parameters()] == before

@@ -8,7 +8,7 @@ import pytest
 
 from autograd import Value
 from nn import MLP, SGD, Linear, Module, accuracy, fit, half_squared_error, hinge
-from nn.data import moons
+from nn.data import moons, seed_example
 
 
 def line() -> tuple[Linear, list[list[float]], list[list[float]]]:
@@ -103,3 +103,31 @@ def test_the_progress_bar_is_the_notebook_aware_one() -> None:
     import nn.train
 
     assert nn.train.tqdm is tqdm.auto.tqdm  # a widget in Jupyter, text in a terminal
+
+
+@pytest.mark.parametrize("batch_size", [1, 7])
+def test_fit_compiled_ends_with_the_eager_weights_and_history_floats(batch_size: int) -> None:
+    inputs, targets = moons(20, noise=0.1, seed=1)
+    runs = []
+    for compiled in (False, True):
+        model = MLP(2, [6, 6, 1], seed=3)
+        sgd = SGD(model.parameters(), 0.05, momentum=0.5)
+        history = fit(model, inputs, targets, hinge, sgd, 3, batch_size, progress=False, compile=compiled)
+        runs.append((history, [p.data for p in model.parameters()]))
+    (history, weights), (compiled_history, compiled_weights) = runs
+    assert all(abs(a - b) <= 1e-9 * max(1.0, abs(a)) for a, b in zip(history, compiled_history))
+    assert all(abs(a - b) <= 1e-9 * max(1.0, abs(a)) for a, b in zip(weights, compiled_weights))
+
+
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_fit_compiled_is_exact_with_fractions(batch_size: int) -> None:
+    example = seed_example()
+    runs = []
+    for compiled in (False, True):
+        model = example.model()
+        sgd = SGD(model.parameters(), Fraction(1, 10**7))
+        history = fit(model, example.inputs, example.targets, half_squared_error, sgd, 2, batch_size,
+                      progress=False, compile=compiled)
+        runs.append((history, [p.data for p in model.parameters()]))
+    assert runs[0] == runs[1]
+    assert all(type(w) is Fraction for w in runs[1][1])

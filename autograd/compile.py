@@ -1,0 +1,588 @@
+"""compile(): trace a graph once, replay it fast; `source` is the code the chain rule writes.
+
+The trace writes straight-line Python from the rules' formulas (`autograd.rules`): the information
+flow, one line per node (`h = relu(z)`), then the learning flow, one line per node that takes a
+gradient, written as the sum of its impacts: δnode = Σ over its children c of δc · ∂c/∂node. A node
+that passes its δ on unchanged (the operands of `+`) shares the name of that δ, so for a Linear
+layer the lines read as the series' boxed formulas: δw = δ · o and δo = Σ_j δ_j · w_j.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+import inspect
+import itertools
+import keyword
+import math
+import textwrap
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from types import FunctionType
+from typing import Any
+
+from autograd.backward import topological_order
+from autograd.rules import RULES
+from autograd.scalars import ExactKind, FloatKind, Scalar, SymbolicKind, coerce, kind_of
+from autograd.value import Value
+
+TERMS_PER_LINE = 32  # a longer sum of impacts continues on the next line (δa = δa + ...)
+LINES_PER_FUNCTION = 20_000  # a bigger graph is split into functions of this many lines (chunks)
+
+
+class Compiled:
+    """A traced graph: `compiled(values)` returns (output, [∂output/∂input, ...]) at new input values.
+
+    `source` is the generated Python; only the graph's structure is frozen, so data-dependent
+    branches (relu, abs, ...) follow the new values, as an eager rebuild of the graph would.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        fast: list[str],
+        guarded: list[str],
+        constants: dict[str, Scalar],
+        n_inputs: int,
+        kind: Any,
+    ) -> None:
+        self.source = source
+        self.n_inputs = n_inputs
+        self._constants = constants
+        self._kind = kind
+        self._texts = {False: fast, True: guarded}  # pieces of code, each compiled on its own
+        self._codes: dict[bool | None, list[Any]] = {
+            False: [builtins.compile(text, "<compiled>", "exec") for text in fast]
+        }
+        self._runs: dict[tuple[Any, bool | None], Any] = {}
+
+    def __call__(self, values: Sequence[Scalar], grad_output: Scalar = 1) -> tuple[Scalar, list[Scalar]]:
+        """(output, gradients) at `values`, one number per input in order; no Value changes."""
+        data = self._check(values)
+        kind = kind_of(data[0]) if data else self._kind
+        seed = 1.0 if type(grad_output) is int and kind is FloatKind else grad_output
+        out, grads = self._run(kind, False)(data, seed)
+        if any(g != g for g in grads):  # a NaN: perhaps 0 · inf, where the engine passes nothing
+            out, grads = self._run(kind, True)(data, seed)
+        return out, grads
+
+    def _check(self, values: Sequence[Scalar]) -> list[Scalar]:
+        """The values as data (ints become floats), or a clear error that names the culprit."""
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+            raise TypeError(f"compiled(values) takes a sequence of numbers, not {type(values).__name__}")
+        if len(values) != self.n_inputs:
+            raise ValueError(
+                f"compiled(values) expects {self.n_inputs} values (one per input), got {len(values)}"
+            )
+        data = list(values)
+        for i, v in enumerate(data):
+            if type(v) is not float:
+                if isinstance(v, (Value, bool)):
+                    raise TypeError(f"value {i} is a {type(v).__name__}: pass numbers (v.data)")
+                try:
+                    data[i] = coerce(v)
+                except TypeError:
+                    raise TypeError(f"value {i} is a {type(v).__name__}, not a number") from None
+        return data
+
+    def _run(self, kind: Any, guarded: bool | None) -> Any:
+        """The generated function for this kind of data (with every impact guarded, or not)."""
+        if kind not in (FloatKind, ExactKind):
+            guarded = None  # symbolic data: the readable source, which calls the kind's functions
+        run = self._runs.get((kind, guarded))
+        if run is None:
+            codes = self._codes.get(guarded)
+            if codes is None:
+                texts = [self.source] if guarded is None else self._texts[guarded]
+                codes = [builtins.compile(text, "<compiled>", "exec") for text in texts]
+                self._codes[guarded] = codes
+            namespace = {**_kind_namespace(kind), **self._constants}
+            for code in codes:
+                exec(code, namespace)  # the code _Writer wrote from the rules
+            run = self._runs[(kind, guarded)] = namespace["compiled"]
+        return run
+
+
+def compile(output: Value, inputs: Sequence[Value]) -> Compiled:
+    """Trace the graph under `output`; `inputs` are the leaves whose values may change (others are baked)."""
+    if not isinstance(output, Value):
+        raise TypeError(f"compile's output must be a Value, not {type(output).__name__}")
+    if isinstance(inputs, Value) or not isinstance(inputs, Sequence):
+        raise TypeError(f"compile's inputs must be a list of Values, not {type(inputs).__name__}")
+    seen: set[Value] = set()
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"input {i} is a {type(x).__name__}, not a Value")
+        if not x.is_leaf():
+            raise ValueError(f"input {i} is not a leaf (op {x.op!r}): compile replays from leaves")
+        if x in seen:
+            raise ValueError(f"input {i} appears twice in inputs")
+        seen.add(x)
+    return _Writer(output, list(inputs)).compiled()
+
+
+@dataclass(frozen=True)
+class _Form:
+    """A formula as code: `text` with fields {x} {y} {out}, its precedence, what each field needs."""
+
+    text: str
+    fast: str  # the same with the small functions of the numeric kinds written inline (relu, step)
+    precedence: int  # of `fast`: 3: an atom (name, call), 2: * /, 1: + -, 0: anything else
+    needs: dict[str, int]  # field -> the least precedence a text put there in `fast` needs unbracketed
+    atom: bool  # whether `text` needs no parentheses as a factor
+
+
+@dataclass
+class _Line:
+    """A statement `target = text`: the variable names it reads are `args`, written {0}, {1}... in text."""
+
+    target: str
+    text: str
+    args: list[str]
+    precedence: int = 0
+    needs: list[int] = field(default_factory=list)
+    fast: str = ""  # the text that runs (small functions inline), where it differs
+    guarded: str = ""  # `fast` with each impact guarded (an exact 0 local passes nothing)
+
+    def render(self, names: Sequence[str]) -> str:
+        """The statement with its arguments named."""
+        return f"{self.target} = {self.text}".format(*names)
+
+
+class _Writer:
+    """Writes the code of one graph: names, forward lines, backward lines, return."""
+
+    def __init__(self, output: Value, inputs: list[Value]) -> None:
+        self.output, self.inputs = output, inputs
+        self.order = topological_order(output)
+        self.live = live = set(inputs)  # the nodes whose value depends on an input
+        for node in self.order:
+            if node not in live and any(v in live for v, d in _operands(node) if d is not None):
+                live.add(node)
+        self.constants: dict[str, Scalar] = {}
+        self.constant_names: dict[str, str] = {}  # a constant's text -> its name (one name per value)
+        self.preamble: list[str] = []
+        self.names: dict[Value, str] = {}
+        used = set(_RESERVED)
+        for i, x in enumerate(inputs):
+            self.names[x] = _fresh(_identifier(x.label) or f"x{i}", used)
+        for n, node in enumerate(self.order):
+            if node in live and node not in self.names:
+                self.names[node] = _fresh(_identifier(node.label) or f"v{n}", used)
+
+    def compiled(self) -> Compiled:
+        """The Compiled of this graph: readable source, fast code, guarded code."""
+        forward = [self.forward(node) for node in self.order if node in self.live and not node.is_leaf()]
+        backward = self.backward()
+        result = _Line("", "", [])
+        result_text = self.operand(self.output, result)
+        grads = [self.delta.get(x, "") for x in self.inputs]
+        for d in grads:
+            if d:
+                result.args.append(d)
+        texts = iter(_field(k) for k in range(1, len(result.args)))
+        result.text = f"{result_text}, [{', '.join(next(texts) if d else 'zero' for d in grads)}]"
+        params = [self.names[x] for x in self.inputs]
+        source = "\n".join([*self.preamble, _function(params, forward, backward, result)])
+        fast, guarded = _fast(params, forward, backward, result)
+        del forward, backward  # before Python compiles the code: memory stays linear and small
+        return Compiled(source, fast, guarded, self.constants, len(self.inputs), kind_of(self.output.data))
+
+    def operand(self, v: Any, line: _Line) -> str:
+        """The text of an operand in `line`: a field for a live node (added to its args), else a constant."""
+        if isinstance(v, Value):
+            if v in self.live:
+                line.args.append(self.names[v])
+                return _field(len(line.args) - 1)
+            v = v.data
+        if type(v) in (float, int):
+            if v != v or v in (math.inf, -math.inf):
+                return "nan" if v != v else "inf" if v > 0 else "(-inf)"
+            return repr(v) if v >= 0 else f"({v!r})"
+        text = str(v)
+        if isinstance(v, Fraction):  # not an int: 1 / 1 would be a float
+            fraction = (v.numerator,) if v.denominator == 1 else (v.numerator, v.denominator)
+            text = f"Fraction{fraction}".replace(",)", ")")
+        name = self.constant_names.get(text)
+        if name is None:
+            name = self.constant_names[text] = f"c{len(self.constants)}"
+            self.constants[name] = v
+            self.preamble.append(f"{name} = {text}")
+        return name
+
+    def fill(self, form: _Form, node: Value, line: _Line, out: str = "") -> tuple[str, str]:
+        """The texts (readable, fast) of `form` applied to node's operands, their fields added to `line`."""
+        texts, needs = {"x": "", "y": "", "out": ""}, []
+        both = form.text + form.fast
+        for name, v in (("x", node._x), ("y", node._y)):
+            if "{" + name + "}" in both and v is not None:
+                before = len(line.args)
+                texts[name] = self.operand(v, line)
+                needs += [form.needs.get(name, 3)] * (len(line.args) - before)
+        if "{out}" in both:
+            line.args.append(out)
+            texts["out"] = _field(len(line.args) - 1)
+        line.needs += needs
+        return form.text.format(**texts), form.fast.format(**texts)
+
+    def forward(self, node: Value) -> _Line:
+        """`name = forward formula` for an interior node."""
+        form = _form(RULES[node.op].forward)
+        line = _Line(self.names[node], "", [], form.precedence)
+        line.text, line.fast = self.fill(form, node, line)
+        return line
+
+    def backward(self) -> list[_Line]:
+        """The δ of every live node, children before parents, each the sum of its children's impacts."""
+        self.delta: dict[Value, str] = {}
+        impacts: dict[Value, list[_Term]] = {}  # parent -> its children's impacts
+        lines: list[_Line] = []
+        if self.output in self.live:
+            self.delta[self.output] = name = "δ" + self.names[self.output]
+            lines.append(_Line(name, "seed", []))
+        for node in reversed(self.order):
+            if node not in self.live:
+                continue
+            if node is not self.output:
+                terms = impacts.get(node, [])
+                if len(terms) == 1 and terms[0][0] == "{0}" and node.label is None:
+                    self.delta[node] = terms[0][-1][0]  # passes its δ on unchanged: share the name
+                else:
+                    self.delta[node] = name = "δ" + self.names[node]
+                    lines += _sum_lines(name, terms)
+            if node.is_leaf():
+                continue
+            rule = RULES[node.op]
+            for v, formula in ((node._x, rule.dx), (node._y, rule.dy)):
+                if isinstance(v, Value) and v in self.live and formula is not None:
+                    line = _Line("", "", [self.delta[node]])
+                    local, fast = self.fill(_form(formula), node, line, self.names[node])
+                    impacts.setdefault(v, []).append((*_impact(local, fast, _form(formula)), line.args))
+        return lines
+
+
+def _field(k: int) -> str:
+    """The format field of argument k: {k}."""
+    return "{" + str(k) + "}"
+
+
+def _operands(node: Value) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """(operand, local derivative) for x and y (the derivative is None for a constant or none)."""
+    return (node._x, node._dx), (node._y, node._dy)
+
+
+_Term = tuple[str, str, str, list[str]]  # an impact: readable text, fast text, guarded text, args
+
+
+def _impact(local: str, fast: str, form: _Form) -> tuple[str, str, str]:
+    """δchild · ∂child/∂parent ({0} is δchild), simplified where the factor is ±1: readable, fast, guarded."""
+    if local in ("1", "-1"):
+        text = "{0}" if local == "1" else "-{0}"
+        return text, text, text
+    readable = local if form.atom else f"({local})"
+    factor = fast if form.precedence == 3 else f"({fast})"
+    return f"{{0}} * {readable}", f"{{0}} * {factor}", f"({{0}} * {factor} if {factor} else zero)"
+
+
+def _sum_lines(name: str, terms: list[_Term]) -> list[_Line]:
+    """`name = t1 + t2 + ...`, continued on further lines (`name = name + ...`) past TERMS_PER_LINE."""
+    if not terms:
+        return [_Line(name, "zero", [])]
+    lines = []
+    for start in range(0, len(terms), TERMS_PER_LINE):
+        line = _Line(name, "", [] if not start else [name])
+        texts: tuple[list[str], ...] = ([], [], []) if not start else (["{0}"], ["{0}"], ["{0}"])
+        for *versions, args in terms[start : start + TERMS_PER_LINE]:
+            fields = [_field(len(line.args) + k) for k in range(len(args))]
+            for out, text in zip(texts, versions):
+                out.append(text.format(*fields))
+            line.args += args
+        line.text, line.fast = (" + ".join(t).replace(" + -", " - ") for t in texts[:2])  # a - b = a + (-b)
+        line.guarded = " + ".join(texts[2])
+        lines.append(line)
+    return lines
+
+
+def _function(params: list[str], forward: list[_Line], backward: list[_Line], result: _Line) -> str:
+    """The readable function `compiled(values, seed)`: every node under its own name, one line each."""
+    lines = ["def compiled(values, seed):"]
+    if params:
+        lines.append(f"    {', '.join(params)}, = values")
+    lines.append("    # information flow: one line per node")
+    lines += ["    " + line.render(line.args) for line in forward]
+    lines.append("    # learning flow: δn = ∂output/∂n = Σ δc · ∂c/∂n, the impacts of n's children c")
+    lines += ["    " + line.render(line.args) for line in backward]
+    lines.append("    return " + result.text.format(*result.args))
+    return "\n".join(lines) + "\n"
+
+
+def _fast(
+    params: list[str], forward: list[_Line], backward: list[_Line], result: _Line
+) -> tuple[list[str], list[str]]:
+    """The same function, faster: single-use forward values written inline, variables reused.
+
+    A node read once, by the forward line of another, whose value no derivative needs (the products
+    and partial sums of a neuron) is written inside that line: z = W0 * o0 + W1 * o1 + B, in the same
+    order of operations as the engine's. Then the variables are renamed to as few registers as their
+    lifetimes allow, which keeps the frame small. Returns the pieces of code, and the same pieces with
+    every impact guarded (for the rare call that meets 0 · inf).
+    """
+    uses: dict[str, int] = {}
+    for line in [*forward, *backward, result]:
+        for name in line.args:
+            uses[name] = uses.get(name, 0) + 1
+    read_forward: dict[str, int] = {}
+    for line in forward:
+        for name in line.args:
+            read_forward[name] = read_forward.get(name, 0) + 1
+    inline: dict[str, _Line] = {}
+    statements: list[_Line] = []
+    for line in forward:
+        fields: list[str] = []
+        args: list[str] = []
+        for k, name in enumerate(line.args):
+            sub = inline.pop(name, None)
+            if sub is None:
+                fields.append(_field(len(args)))
+                args.append(name)
+                continue
+            inner = (sub.fast or sub.text).format(*(_field(len(args) + j) for j in range(len(sub.args))))
+            fields.append(inner if sub.precedence >= line.needs[k] else f"({inner})")
+            args += sub.args
+        fused = _Line(line.target, "", args, line.precedence, fast=(line.fast or line.text).format(*fields))
+        if uses.get(line.target) == 1 and read_forward.get(line.target) == 1:
+            inline[line.target] = fused
+        else:
+            statements.append(fused)
+    statements += backward
+    if len(statements) <= LINES_PER_FUNCTION:
+        head, body, final = _allocate(statements, params, set(result.args))
+        header = [f"    {', '.join(head)}, = values"] if params else []
+        end = "    return " + result.text.format(*(final[name] for name in result.args))
+        texts = ["\n".join(["def compiled(values, seed):", *header, *lines, end]) + "\n" for lines in body]
+        return [texts[0]], [texts[1]]
+    return _chunked(params, statements, result)
+
+
+def _chunked(params: list[str], statements: list[_Line], result: _Line) -> tuple[list[str], list[str]]:
+    """A big graph's code as functions of LINES_PER_FUNCTION lines, which pass values in a list `v`.
+
+    Python's compiler needs memory in proportion to the code it compiles at once: each chunk is
+    compiled on its own, so that memory stays bounded.
+    """
+    chunks = [statements[k : k + LINES_PER_FUNCTION] for k in range(0, len(statements), LINES_PER_FUNCTION)]
+    last_chunk: dict[str, int] = {name: len(chunks) for name in result.args}
+    for c in range(len(chunks) - 1, -1, -1):
+        for line in chunks[c]:
+            for name in line.args:
+                last_chunk.setdefault(name, c)
+    slots = {name: k for k, name in enumerate(params)}
+    pieces: tuple[list[str], list[str]] = ([], [])
+    for c, chunk in enumerate(chunks):
+        written: set[str] = set()
+        loads: dict[str, None] = {}  # read before written here: loaded from v (an ordered set)
+        for line in chunk:
+            for name in line.args:
+                if name not in written:
+                    loads[name] = None
+            written.add(line.target)
+        stores = {name for name in written if last_chunk.get(name, -1) > c}
+        for name in stores:
+            slots.setdefault(name, len(slots))
+        head, body, final = _allocate(chunk, list(loads), stores)
+        start = [f"def chunk{c}(v, seed):", *(f"    {r} = v[{slots[name]}]" for r, name in zip(head, loads))]
+        end = [f"    v[{slots[name]}] = {final[name]}" for name in sorted(stores, key=slots.__getitem__)]
+        for piece, lines in zip(pieces, body):
+            piece.append("\n".join([*start, *lines, *end]) + "\n")
+    text = ["def compiled(values, seed):"]
+    text.append(f"    v = [*values, *[None] * {len(slots) - len(params)}]")
+    text += [f"    chunk{c}(v, seed)" for c in range(len(chunks))]
+    text.append("    return " + result.text.format(*(f"v[{slots[name]}]" for name in result.args)))
+    main = "\n".join(text) + "\n"
+    return [*pieces[0], main], [*pieces[1], main]
+
+
+def _allocate(
+    statements: list[_Line], inputs: list[str], outputs: set[str]
+) -> tuple[list[str], tuple[list[str], list[str]], dict[str, str]]:
+    """Rename variables to registers r0, r1, ..., each reused once its value is dead.
+
+    Returns the registers of `inputs`, the renamed lines (plain and guarded), and the registers of
+    `outputs` at the end.
+    """
+    end = len(statements)
+    last: dict[str, int] = {name: end for name in outputs}
+    for k in range(end - 1, -1, -1):
+        for name in statements[k].args:
+            last.setdefault(name, k)
+    free: list[str] = []
+    registers: dict[str, str] = {}
+    count = itertools.count()
+
+    def register(name: str) -> str:
+        registers[name] = free.pop() if free else f"r{next(count)}"
+        return registers[name]
+
+    head = [register(name) for name in inputs]
+    body: tuple[list[str], list[str]] = ([], [])
+    for k, line in enumerate(statements):
+        names = [registers[name] for name in line.args]
+        for name in set(line.args):
+            if last[name] == k:
+                free.append(registers.pop(name))
+        target = registers.get(line.target) or register(line.target)
+        fast = line.fast or line.text
+        body[0].append(f"    {target} = {fast.format(*names)}")
+        body[1].append(f"    {target} = {(line.guarded or fast).format(*names)}")
+        if last.get(line.target, -1) <= k:
+            free.append(registers.pop(line.target))
+    return head, body, registers
+
+
+@cache
+def _form(formula: str) -> _Form:
+    """A rule's formula as code: x, y, out as fields, `k.f` as the bare name f; and its fast version."""
+    tree = ast.parse(formula, mode="eval")
+    fast = _Inline().visit(copy.deepcopy(tree))
+    needs: dict[str, int] = {}
+    for parent in ast.walk(fast):
+        for child in ast.iter_child_nodes(parent):
+            if isinstance(child, ast.Name) and child.id in ("x", "y", "out"):
+                if isinstance(parent, ast.BinOp):
+                    need = _precedence(parent) + (child is parent.right)
+                else:
+                    need = 0 if isinstance(parent, (ast.Call, ast.Expression)) else 3
+                needs[child.id] = max(needs.get(child.id, 0), need)
+    return _Form(_code(tree), _code(fast), _precedence(fast.body), needs, _precedence(tree.body) == 3)
+
+
+def _code(tree: ast.Expression) -> str:
+    """The text of a formula's tree, with x, y and out as format fields and `k.f` as f."""
+
+    class Fields(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return ast.Name(f"__{node.id}__", ast.Load()) if node.id in ("x", "y", "out") else node
+
+        def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+            if isinstance(node.value, ast.Name) and node.value.id == "k":
+                return ast.Name(node.attr, ast.Load())
+            return self.generic_visit(node)
+
+    text = ast.unparse(Fields().visit(copy.deepcopy(tree)))
+    for name in ("x", "y", "out"):
+        text = text.replace(f"__{name}__", "{" + name + "}")
+    return text
+
+
+class _Inline(ast.NodeTransformer):
+    """Write `k.f(a, b)` as f's expression where f is one `return` of its parameters, the same function
+    for floats and Fractions (relu, step, sign): a Python call costs more than the arithmetic, above all
+    from a function as big as a graph's."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)) or func.value.id != "k":
+            return node
+        found = _inlinable(func.attr)
+        if found is None or node.keywords:
+            return node
+        params, defaults, body = found
+        missing = len(params) - len(node.args)
+        args = [*node.args, *(ast.Constant(d) for d in defaults[len(defaults) - missing :] if missing)]
+        if len(args) != len(params):
+            return node
+        uses = [sum(isinstance(n, ast.Name) and n.id == p for n in ast.walk(body)) for p in params]
+        if any(u > 1 and not isinstance(a, (ast.Name, ast.Constant)) for u, a in zip(uses, args)):
+            return node  # an expression argument read twice: keep the call
+        bound = dict(zip(params, args))
+
+        class Bind(ast.NodeTransformer):
+            def visit_Name(self, name: ast.Name) -> ast.AST:
+                return copy.deepcopy(bound[name.id]) if name.id in bound else name
+
+        inlined: ast.AST = Bind().visit(copy.deepcopy(body))
+        return inlined
+
+
+@cache
+def _inlinable(name: str) -> tuple[list[str], tuple[Any, ...], ast.expr] | None:
+    """(parameters, defaults, returned expression) of the kinds' function `name`, if it can be inlined."""
+    function: object = getattr(FloatKind, name, None)
+    if not isinstance(function, FunctionType) or id(function) != id(getattr(ExactKind, name, None)):
+        return None  # only what floats and Fractions share (one code serves both)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    definition = tree.body[0]
+    if not isinstance(definition, ast.FunctionDef):
+        return None
+    body = [s for s in definition.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return None
+    params = [a.arg for a in definition.args.args]
+    names = {n.id for n in ast.walk(body[0].value) if isinstance(n, ast.Name)}
+    if not names <= set(params) or definition.args.vararg or definition.args.kwonlyargs:
+        return None
+    return params, function.__defaults__ or (), body[0].value
+
+
+def _precedence(node: ast.AST) -> int:
+    """3 for an atom (name, call, number), 2 for * and /, 1 for + and -, 0 for anything else."""
+    if isinstance(node, (ast.Name, ast.Call)):
+        return 3
+    if isinstance(node, ast.Constant):
+        return 0 if str(node.value).startswith("-") else 3
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+        return 2
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        return 1
+    return 0
+
+
+@cache
+def _kind_namespace(kind: Any) -> dict[str, Any]:
+    """The names generated code calls: the kind's functions (relu, step, exp, ...), zero, inf, nan."""
+    names = {name: getattr(kind, name) for name in dir(kind) if not name.startswith("_")}
+    return {**names, "inf": math.inf, "nan": math.nan, "Fraction": Fraction}
+
+
+_RESERVED = frozenset(
+    {*keyword.kwlist, "values", "seed", "zero", "inf", "nan", "Fraction", "compiled", "abs"}
+    | {name for kind in (FloatKind, ExactKind, SymbolicKind) for name in dir(kind) if name[0] != "_"}
+)
+
+
+def _identifier(label: str | None) -> str:
+    """A Python name for a label: W[0][1] -> W_0_1, w²₁ -> w2_1; '' where nothing is left."""
+    if not label:
+        return ""
+    out: list[str] = []
+    for ch in label:
+        if ch.isidentifier() or (out and ("_" + ch).isidentifier()):
+            out.append(ch)
+            continue
+        plain = unicodedata.normalize("NFKC", ch)
+        if plain.isdigit():
+            out.append(("_" if "SUBSCRIPT" in unicodedata.name(ch, "") else "") + plain)
+        else:
+            out.append("_")
+    name = "_".join(part for part in "".join(out).split("_") if part)
+    if name and name[0].isdigit():
+        name = "n" + name
+    return name if name.isidentifier() else ""
+
+
+def _fresh(name: str, used: set[str]) -> str:
+    """`name`, or name_2, name_3, ... if taken; marked as taken."""
+    candidate, n = name, 1
+    while candidate in used or candidate.startswith("δ"):
+        n += 1
+        candidate = f"{name}_{n}"
+    used.add(candidate)
+    return candidate
