@@ -3,7 +3,9 @@
 from autograd.backward import grad, topological_order
 from autograd.check import GradcheckError, gradcheck
 from autograd.draw import draw
-from autograd.impacts import Path, count_paths, impacts
+from autograd.explore import explore
+from autograd.groups import group, is_recording_groups, record_groups
+from autograd.impacts import Path, count_paths, explain, impacts
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.value import Value
 
@@ -15,10 +17,15 @@ __all__ = [
     "detect_anomaly",
     "draw",
     "enable_grad",
+    "explain",
+    "explore",
     "grad",
     "gradcheck",
+    "group",
     "impacts",
     "is_grad_enabled",
+    "is_recording_groups",
     "no_grad",
+    "record_groups",
     "topological_order",
 ]

@@ -17,6 +17,7 @@ from typing import Any
 import graphviz
 
 from autograd.backward import topological_order
+from autograd.groups import Group, Groups
 from autograd.impacts import Path
 from autograd.scalars import Scalar
 from autograd.value import Value
@@ -28,6 +29,7 @@ LEAF = "#dbeafe"  # an input or a constant
 PARAMETER = "#fde68a"  # a weight the optimiser updates
 OUTPUT = "#bbf7d0"  # the node drawn from, usually the loss
 IMPACT = "#dc2626"  # the paths of impacts highlighted
+CLUSTER = "#f1f5f9"  # the box of a group: the nodes one neuron or layer made
 FONT = "Helvetica"
 
 INSTALL_GRAPHVIZ = (
@@ -98,6 +100,8 @@ def draw(
     rankdir: str = "LR",
     show_local: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
+    groups: Groups | None = None,
+    collapse: bool = False,
 ) -> Picture:
     """The graph `out` depends on: each Value a record (label | data | grad), each op a node.
 
@@ -105,9 +109,15 @@ def draw(
     `show_local`. Colours: leaves blue, `params` amber, `out` green. `highlight` a Value colours in
     red every path of impacts from it to `out` (their products sum to its grad); a Path from
     `impacts(out, wrt)` colours that path alone.
+
+    `groups` from `record_groups()` draws the nodes each neuron or layer made inside a box (a
+    Graphviz cluster); `collapse=True` draws each innermost group as one box instead of its nodes, and
+    max_nodes then counts the boxes.
     """
-    picture = canvas(rankdir)
     order = topological_order(out)
+    if collapse:
+        return draw_collapsed(out, order, _require_groups(groups), rankdir, max_nodes)
+    picture = canvas(rankdir)
     if len(order) > max_nodes:
         raise ValueError(
             f"the graph of {out!r} has {len(order)} Values, more than max_nodes={max_nodes}: draw a "
@@ -132,6 +142,8 @@ def draw(
         for parent, local in zip(node.parents, node.local_grads):
             label = fmt(local) if show_local else ""
             picture.edge(ids[parent], op, label=_escape(label), **_red((parent, node) in lit.edges))
+    if groups is not None:
+        add_clusters(picture, {node: [ids[node], ids[node] + "op"] for node in order}, groups)
     picture.attr(label=_legend(params, show_local, lit.caption), labelloc="b", labeljust="l")
     return picture
 
@@ -207,3 +219,74 @@ def _escape(text: str) -> str:
     for char in "\\{}|<>":
         text = text.replace(char, "\\" + char)
     return text
+
+
+# -- clusters: the nodes one neuron or layer made, boxed or collapsed -------------------------------
+
+
+def add_clusters(picture: graphviz.Digraph, ids: dict[Value, list[str]], groups: Groups) -> None:
+    """Put the DOT nodes `ids[v]` of each grouped Value inside its group's cluster, nested as the groups."""
+    members: dict[Group, list[str]] = {}
+    children: dict[Group | None, list[Group]] = {}
+    for node, names in ids.items():
+        group = groups.get(node)
+        if group is None:
+            continue
+        members.setdefault(group, []).extend(names)
+        path = group.path()
+        for outer, inner in zip((None, *path), path):
+            if inner not in children.setdefault(outer, []):
+                children[outer].append(inner)
+
+    def emit(graph: graphviz.Digraph, group: Group) -> None:
+        with graph.subgraph(name=f"cluster_g{group.serial}") as box:
+            box.attr(label=_escape(group.name), style="rounded,filled", fillcolor=CLUSTER, color="#94a3b8")
+            for name in members.get(group, []):
+                box.node(name)
+            for inner in children.get(group, []):
+                emit(box, inner)
+
+    for top in children.get(None, []):
+        emit(picture, top)
+
+
+def draw_collapsed(out: Value, order: list[Value], groups: Groups, rankdir: str, max_nodes: int) -> Picture:
+    """Each innermost group drawn as one box (its name, its node count, its output's data and grad)."""
+    picture = canvas(rankdir)
+    box_of: dict[Value, str] = {}
+    boxes: dict[str, list[Value]] = {}
+    for n, node in enumerate(order):
+        group = groups.get(node)
+        box_of[node] = f"g{group.serial}" if group is not None else f"v{n}"
+        boxes.setdefault(box_of[node], []).append(node)
+    if len(boxes) > max_nodes:
+        raise ValueError(
+            f"the graph of {out!r} collapses to {len(boxes)} boxes, more than max_nodes={max_nodes}: "
+            "group bigger parts (a layer), draw a sub-graph, or pass a larger max_nodes"
+        )
+    for name, nodes in boxes.items():
+        last = nodes[-1]  # the group's output, in topological order
+        group = groups.get(last)
+        leaf_fill = LEAF if last.is_leaf() else "white"
+        fill = OUTPUT if last is out else CLUSTER if group is not None else leaf_fill
+        title = f"{group.name} ({len(nodes)} nodes)" if group is not None else (last.label or last.op or "")
+        fields = [title, f"data {fmt(last.data)}", f"grad {fmt(last.grad)}"]
+        body = " | ".join(_escape(field) for field in fields if field)
+        picture.node(name, body if rankdir in ("LR", "RL") else "{" + body + "}", shape="record",
+                     style="filled", fillcolor=fill)
+    edges = {(box_of[p], box_of[node]) for node in order for p in node.parents if box_of[p] != box_of[node]}
+    for tail, head in sorted(edges):
+        picture.edge(tail, head)
+    picture.attr(label=_escape("grey: one group (neuron or layer) drawn as one box") + "\\l", labelloc="b",
+                 labeljust="l")
+    return picture
+
+
+def _require_groups(groups: object) -> Groups:
+    """collapse=True needs the groups recorded with record_groups()."""
+    if not isinstance(groups, Groups):
+        raise TypeError(
+            "collapse=True needs groups=... from `with record_groups() as groups:` around the forward pass, "
+            f"not {type(groups).__name__}"
+        )
+    return groups
