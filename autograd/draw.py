@@ -122,7 +122,8 @@ def draw(
         raise ValueError(
             f"the graph of {out!r} has {len(order)} Values, more than max_nodes={max_nodes}: draw a "
             "sub-graph instead (draw an intermediate node, such as one neuron's output, or a smaller "
-            "input), or pass a larger max_nodes"
+            "input), draw it collapsed (record_groups(), then groups=..., collapse=True), or pass a "
+            "larger max_nodes"
         )
     ids = {node: f"v{n}" for n, node in enumerate(order)}
     lit = _highlighted(out, highlight, ids)
@@ -143,7 +144,8 @@ def draw(
             label = fmt(local) if show_local else ""
             picture.edge(ids[parent], op, label=_escape(label), **_red((parent, node) in lit.edges))
     if groups is not None:
-        add_clusters(picture, {node: [ids[node], ids[node] + "op"] for node in order}, groups)
+        members = cluster_members({node: [ids[node], ids[node] + "op"] for node in order}, groups)
+        add_clusters(picture, members)
     picture.attr(label=_legend(params, show_local, lit.caption), labelloc="b", labeljust="l")
     return picture
 
@@ -224,15 +226,10 @@ def _escape(text: str) -> str:
 # -- clusters: the nodes one neuron or layer made, boxed or collapsed -------------------------------
 
 
-def add_clusters(picture: graphviz.Digraph, ids: dict[Value, list[str]], groups: Groups) -> None:
-    """Put the DOT nodes `ids[v]` of each grouped Value inside its group's cluster, nested as the groups."""
-    members: dict[Group, list[str]] = {}
+def add_clusters(picture: graphviz.Digraph, members: dict[Group, list[str]]) -> None:
+    """Put the DOT nodes `members[g]` inside a cluster for each group g, nested as the groups are."""
     children: dict[Group | None, list[Group]] = {}
-    for node, names in ids.items():
-        group = groups.get(node)
-        if group is None:
-            continue
-        members.setdefault(group, []).extend(names)
+    for group in members:
         path = group.path()
         for outer, inner in zip((None, *path), path):
             if inner not in children.setdefault(outer, []):
@@ -248,6 +245,16 @@ def add_clusters(picture: graphviz.Digraph, ids: dict[Value, list[str]], groups:
 
     for top in children.get(None, []):
         emit(picture, top)
+
+
+def cluster_members(ids: dict[Value, list[str]], groups: Groups) -> dict[Group, list[str]]:
+    """The DOT nodes of each group: `ids[v]` for every Value v whose innermost group it is."""
+    members: dict[Group, list[str]] = {}
+    for node, names in ids.items():
+        group = groups.get(node)
+        if group is not None:
+            members.setdefault(group, []).extend(names)
+    return members
 
 
 def draw_collapsed(out: Value, order: list[Value], groups: Groups, rankdir: str, max_nodes: int) -> Picture:
@@ -277,6 +284,12 @@ def draw_collapsed(out: Value, order: list[Value], groups: Groups, rankdir: str,
     edges = {(box_of[p], box_of[node]) for node in order for p in node.parents if box_of[p] != box_of[node]}
     for tail, head in sorted(edges):
         picture.edge(tail, head)
+    outer: dict[Group, list[str]] = {}  # each box inside its group's enclosing group (its layer)
+    for name, nodes in boxes.items():
+        group = groups.get(nodes[-1])
+        if group is not None and group.parent is not None:
+            outer.setdefault(group.parent, []).append(name)
+    add_clusters(picture, outer)
     picture.attr(label=_escape("grey: one group (neuron or layer) drawn as one box") + "\\l", labelloc="b",
                  labeljust="l")
     return picture

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import reduce
 from operator import add, mul
 
-from autograd import Value, is_grad_enabled
+from autograd import Value, group, is_grad_enabled, is_recording_groups
 from nn.activation import ReLU
 from nn.module import Module, Scalar, Sequential, as_data, as_values
 
@@ -116,7 +116,16 @@ class Linear(Module):
             data = as_data(x)
             return [neuron._infer(data) for neuron in self.neurons]
         xs = as_values(x)
-        return [neuron._record(xs) for neuron in self.neurons]
+        outputs = [neuron._record(xs) for neuron in self.neurons]
+        if is_recording_groups():  # inside autograd.record_groups(): name the nodes for clustered pictures
+            self._group(outputs, xs)
+        return outputs
+
+    def _group(self, outputs: list[Value], xs: list[Value]) -> None:
+        """Group the nodes this call made: the layer and in it each neuron j (Σ_i W^{k,j}_i·o_i + B_j)."""
+        layer = group(f"Linear({self.in_features}→{self.out_features})", outputs, xs)
+        for j, output in enumerate(outputs):
+            group(f"neuron {j}", [output], xs, parent=layer)
 
     def own_parameters(self) -> Iterator[tuple[str, Value]]:
         """`weight.j.i` for W^{k,j}_i, then `bias.j` for B^k_j."""

@@ -12,7 +12,17 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import grad, topological_order
-from autograd.draw import IMPACT, LEAF, OUTPUT, _escape, add_clusters, canvas, fmt, graphviz_required
+from autograd.draw import (
+    IMPACT,
+    LEAF,
+    OUTPUT,
+    _escape,
+    add_clusters,
+    canvas,
+    cluster_members,
+    fmt,
+    graphviz_required,
+)
 from autograd.groups import Groups
 from autograd.impacts import count_paths, explain, expression, local_name, node_names, operands
 from autograd.scalars import Scalar
@@ -181,7 +191,7 @@ def _svg(
             red = {"color": IMPACT, "fontcolor": IMPACT, "penwidth": "2"} if {parent, node} <= on_path else {}
             picture.edge(ids[parent], ids[node], label=_escape(fmt(local)), **red)
     if groups is not None:
-        add_clusters(picture, {node: [ids[node]] for node in order}, groups)
+        add_clusters(picture, cluster_members({node: [ids[node]] for node in order}, groups))
     with graphviz_required():
         svg: str = picture.pipe(format="svg", encoding="utf-8")
     return svg[svg.index("<svg") :]
