@@ -30,7 +30,7 @@ def neuron() -> tuple[Value, Value, Value]:
 
 
 def test_each_node_carries_its_data_grad_and_formulas_in_topological_order() -> None:
-    w, x, loss = neuron()
+    *_, loss = neuron()
     order = topological_order(loss)
     state = walkthrough(loss)
     assert [float(n["data"]) for n in state["nodes"]] == [v.data for v in order]
@@ -54,7 +54,7 @@ def test_constants_are_read_back_into_the_formulas() -> None:
 
 
 def test_the_explorer_changes_no_data_and_no_grad() -> None:
-    w, x, loss = neuron()
+    w, _, loss = neuron()
     loss.backward()
     loss.backward()  # leaves accumulate: w.grad = 24
     before = [(v.data, v.grad) for v in topological_order(loss)]
@@ -130,7 +130,7 @@ def test_a_label_cannot_close_the_state_script(tmp_path) -> None:
 
 
 def test_bad_inputs_are_named() -> None:
-    w, x, loss = neuron()
+    *_, loss = neuron()
     with pytest.raises(TypeError, match="not str"):
         explore("loss")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="wrt must be a Value"):
