@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 from autograd.backward import grad, topological_order
 from autograd.draw import (
     IMPACT,
-    LEAF,
-    OUTPUT,
     _escape,
     add_clusters,
     canvas,
@@ -24,7 +22,7 @@ from autograd.draw import (
     graphviz_required,
 )
 from autograd.groups import Groups
-from autograd.impacts import count_paths, explain, expression, local_name, node_names, operands
+from autograd.impacts import NAME_LIMIT, count_paths, explain, expression, local_name, node_names, operands
 from autograd.scalars import Scalar
 from autograd.value import Value
 
@@ -92,7 +90,7 @@ def walkthrough(out: Value, wrt: Value | None = None, *, groups: Groups | None =
         "nodes": nodes,
         "wrt": None if wrt is None else index[wrt],
         "paths": paths,
-        "svg": _svg(order, out, grads, on_path, names, groups),
+        "svg": _svg(order, grads, on_path, names, groups),
     }
 
 
@@ -147,6 +145,14 @@ def backward_formula(
     return f"{delta} = {' + '.join(symbols)} = {' + '.join(numbers)} = {fmt(grads[node])}"
 
 
+def _title(node: Value, names: dict[Value, str]) -> str:
+    """A record's title: its name, and for a labelled op how it was made (o³ = relu(o²), or o (+))."""
+    if node.is_leaf() or not node.label:
+        return names[node]
+    made = expression(node, names)
+    return f"{node.label} = {made}" if len(made) <= NAME_LIMIT else f"{node.label} ({node.op})"
+
+
 def _delta(name: str) -> str:
     return f"δ{name}" if " " not in name and "·" not in name else f"δ({name})"
 
@@ -172,7 +178,6 @@ def _on_paths(order: list[Value], wrt: Value | None) -> set[Value]:
 
 def _svg(
     order: list[Value],
-    out: Value,
     grads: dict[Value, Scalar],
     on_path: set[Value],
     names: dict[Value, str],
@@ -182,11 +187,12 @@ def _svg(
     picture = canvas("LR")
     ids = {node: f"n{k}" for k, node in enumerate(order)}
     for node in order:
-        fields = [names[node], f"data {fmt(node.data)}", f"grad {fmt(grads[node])}"]
-        fill = OUTPUT if node is out else LEAF if node.is_leaf() else "white"
+        fields = [_title(node, names), f"data {fmt(node.data)}", f"grad {fmt(grads[node])}"]
         border = {"color": IMPACT, "penwidth": "2.5"} if node in on_path else {}
         body = " | ".join(map(_escape, fields))
-        picture.node(ids[node], body, id=ids[node], shape="record", style="filled", fillcolor=fill, **border)
+        picture.node(
+            ids[node], body, id=ids[node], shape="record", style="filled", fillcolor="white", **border
+        )
         for parent, local in zip(node.parents, node.local_grads):
             red = {"color": IMPACT, "fontcolor": IMPACT, "penwidth": "2"} if {parent, node} <= on_path else {}
             picture.edge(ids[parent], ids[node], label=_escape(fmt(local)), **red)

@@ -40,7 +40,7 @@ class Explorer(anywidget.AnyWidget):
 
     def page(self, title: str = "impactgrad Explorer") -> str:
         """One self-contained HTML page: the widget's module, its style, the state and the SVG inline."""
-        state = json.dumps({"graph": self.graph, "quiz": self.quiz}).replace("</", "<\\/")
+        state = json.dumps({"graph": self.graph, "quiz": self.quiz}, ensure_ascii=False).replace("</", "<\\/")
         return (
             '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{html.escape(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n"
