@@ -164,3 +164,13 @@ def test_without_anywidget_explore_says_what_to_install(monkeypatch) -> None:
     monkeypatch.delitem(sys.modules, "autograd.explore.widget")
     with pytest.raises(ImportError, match=r"pip install 'impactgrad\[notebook\]'"):
         explore(loss)
+
+
+def test_a_minus_sign_reads_as_a_difference_in_the_backward_formula() -> None:
+    x, y = Value(5.0, "x"), Value(2.0, "y")
+    d = x - y
+    d.label = "d"
+    out = d * y
+    out.label = "out"
+    by_name = {n["name"]: n for n in walkthrough(out)["nodes"]}
+    assert by_name["y"]["backward"] == "δy = -δd + d · δout = (-1) · 2 + 3 · 1 = 1"

@@ -7,6 +7,8 @@ function jsText(text) {
   return Number.isNaN(x) && text !== "NaN" ? text : String(x);
 }
 
+const WIDE_PX = 2400;
+
 function render({ model, el }) {
   const graph = model.get("graph");
   const nodes = graph.nodes;
@@ -39,6 +41,11 @@ function render({ model, el }) {
     back: $('[data-action="back"]'),
     reset: $('[data-action="reset"]'),
   };
+  // A graph that fits (up to twice the width of a page) is scaled to the width; a bigger one keeps
+  // its size, scrolls, and follows the current node.
+  const svg = el.querySelector(".ig-graph svg");
+  const wide = svg.width.baseVal.value > WIDE_PX;
+  if (wide) svg.classList.add("ig-wide");
   const quizBox = $('[data-role="quiz"]');
   const quizForm = $('[data-role="quiz-form"]');
   const answer = $('[data-role="answer"]');
@@ -84,7 +91,11 @@ function render({ model, el }) {
 
   function update() {
     for (const s of shapes) s.g.classList.remove("ig-current");
-    if (position > 0) shapes[stepOf(position).k].g.classList.add("ig-current");
+    if (position > 0) {
+      const current = shapes[stepOf(position).k].g;
+      current.classList.add("ig-current");
+      if (wide) current.scrollIntoView({ block: "nearest", inline: "center" });
+    }
     $('[data-role="phase"]').textContent = position <= n ? "forward" : "backward";
     $('[data-role="counter"]').textContent = `step ${position} of ${last}`;
     $('[data-role="formula"]').textContent = formula();

@@ -140,9 +140,11 @@ def backward_formula(
         for k, parent in enumerate(child.parents):
             if parent is node:
                 local = local_name(child, k, names)
-                symbols.append(_delta(names[child]) if local == "1" else f"{local} · {_delta(names[child])}")
+                term = {"1": "", "-1": "-"}.get(local, f"{local} · ")
+                symbols.append(term + _delta(names[child]))
                 numbers.append(f"{_paren(fmt(child.local_grads[k]))} · {_paren(fmt(grads[child]))}")
-    return f"{delta} = {' + '.join(symbols)} = {' + '.join(numbers)} = {fmt(grads[node])}"
+    terms = " + ".join(symbols).replace(" + -", " - ")
+    return f"{delta} = {terms} = {' + '.join(numbers)} = {fmt(grads[node])}"
 
 
 def _title(node: Value, names: dict[Value, str]) -> str:
