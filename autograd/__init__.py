@@ -1,7 +1,7 @@
 """impactgrad's engine: scalar Values, the chain rule along the graph, and the paths of impacts."""
 
-from autograd.backward import grad, topological_order
-from autograd.check import GradcheckError, gradcheck
+from autograd.backward import grad, hessian, topological_order
+from autograd.check import GradcheckError, gradcheck, gradgradcheck
 from autograd.draw import draw
 from autograd.explore import explore
 from autograd.groups import group, is_recording_groups, record_groups
@@ -21,7 +21,9 @@ __all__ = [
     "explore",
     "grad",
     "gradcheck",
+    "gradgradcheck",
     "group",
+    "hessian",
     "impacts",
     "is_grad_enabled",
     "is_recording_groups",
