@@ -16,17 +16,9 @@ from autograd.explore import steps, walkthrough
 from autograd.explore.steps import js_number
 from autograd.explore.widget import ESM, Explorer
 from nn import MLP, half_squared_error
+from tests.example_graphs import neuron
 
 JS = Path(steps.__file__).with_name("explorer.js")
-
-
-def neuron() -> tuple[Value, Value, Value]:
-    x, w, b = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b")
-    o = w * x + b
-    o.label = "o"
-    loss = 0.5 * (o - 1.0) ** 2
-    loss.label = "loss"
-    return w, x, loss
 
 
 def test_each_node_carries_its_data_grad_and_formulas_in_topological_order() -> None:

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from autograd import Value, explore, grad, topological_order
 from tests.browser import CHROMIUM_FLAGS, chromium_path
+from tests.example_graphs import neuron
 
 SCREENSHOTS = Path(__file__).parent.parent / "out" / "screenshots"
 
@@ -87,16 +88,6 @@ def open_page(browser: Browser) -> Iterator:  # type: ignore[type-arg]
     yield open_
     for page in opened:
         page.close()
-
-
-def neuron() -> tuple[Value, Value, Value]:
-    """The issue's example: w = 3, x = 2, o = w·x + b = 7, loss = ½ (o - 1)² = 18, δw = 12."""
-    x, w, b = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b")
-    o = w * x + b
-    o.label = "o"
-    loss = 0.5 * (o - 1.0) ** 2
-    loss.label = "loss"
-    return w, x, loss
 
 
 def as_float(text: str) -> float:
