@@ -131,16 +131,25 @@ def operands(node: Value) -> list[Any]:
     x, local, out = parents[0], node.local_grads[0], node.data
     try:
         if node.op == "+":
-            return [x, out - x.data]
+            return [x, _tidy(out - x.data)]
         if node.op == "-":
-            return [x, x.data - out] if local == 1 else [out + x.data, x]
+            return [x, _tidy(x.data - out)] if local == 1 else [_tidy(out + x.data), x]
         if node.op == "*":
             return [x, local]
         if node.op == "/":
             return [x, 1 / local] if abs(local * x.data - out) <= 1e-12 * abs(out) else [out * x.data, x]
-        return [x, local * x.data / out]  # x ** c: local = c·x^(c-1)
+        return [x, _tidy(local * x.data / out)]  # x ** c: local = c·x^(c-1)
     except (ArithmeticError, TypeError):  # 0 data, or a symbolic comparison
         return parents
+
+
+def _tidy(c: Any) -> Any:
+    """A constant read back from symbolic data, simplified: 2.0 rather than (4.0*a + 2)/(2.0*a + 1)."""
+    simplify = getattr(c, "simplify", None)
+    if not callable(simplify):
+        return c
+    c = simplify()
+    return float(c) if getattr(c, "is_number", False) else c
 
 
 def local_name(child: Value, k: int, names: dict[Value, str]) -> str:
@@ -188,7 +197,7 @@ class Explanation:
         lhs = f"∂{self.out}/∂{self.wrt}"
         pad = " " * len(lhs)
         symbols = " + ".join(_term(t.count, t.symbols) for t in self.terms) or "0  (no path of impacts)"
-        numbers = " + ".join(_term(t.count, tuple(map(_number, t.numbers))) for t in self.terms) or "0"
+        numbers = " + ".join(_term(t.count, tuple(map(_operand, t.numbers))) for t in self.terms) or "0"
         return [f"{lhs} = {symbols}", f"{pad} = {numbers}", f"{pad} = {_number(self.total)}"]
 
     def __str__(self) -> str:
@@ -197,7 +206,7 @@ class Explanation:
     def _repr_latex_(self) -> str:
         """The same three lines as a LaTeX align (Jupyter renders it with MathJax)."""
         symbols = " + ".join(_term(t.count, t.symbols) for t in self.terms) or "0"
-        numbers = " + ".join(_term(t.count, tuple(map(_number, t.numbers))) for t in self.terms) or "0"
+        numbers = " + ".join(_term(t.count, tuple(map(_operand, t.numbers))) for t in self.terms) or "0"
         lhs = rf"\frac{{\partial\, {_latex(self.out)}}}{{\partial\, {_latex(self.wrt)}}}"
         total = _latex(_number(self.total))
         rows = [rf"{lhs} &= {_latex(symbols)}", rf"&= {_latex(numbers)}", rf"&= {total}"]
@@ -246,6 +255,12 @@ def _grouped(name: str) -> str:
 def _number(x: Scalar) -> str:
     """A number as a learner reads it: Fractions as 3/4, floats to 4 significant digits, sympy as is."""
     return f"{x:.4g}" if isinstance(x, float) else str(x)
+
+
+def _operand(x: Scalar) -> str:
+    """A number as a factor of a product: a symbolic sum in parentheses."""
+    text = _number(x)
+    return f"({text})" if " " in text else text
 
 
 def _latex(text: str) -> str:

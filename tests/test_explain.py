@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+import sympy
 
 from autograd import Value, explain, grad
 from nn.data import seed_example
@@ -87,3 +88,12 @@ def test_no_path_is_a_zero_and_bad_inputs_are_named() -> None:
         explain(out, "x")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="not float"):
         explain(1.0, x)  # type: ignore[arg-type]
+
+
+def test_symbolic_data_reads_back_its_constants_simplified() -> None:
+    a, b = Value(sympy.Symbol("a"), "a"), Value(Fraction(2), "b")
+    y = (a * b + 1) ** 2
+    y.label = "y"
+    lines = str(explain(y, a)).splitlines()
+    assert lines[0] == "∂y/∂a = b · 2·(a·b + 1)"
+    assert lines[1].endswith("= 2 · (4*a + 2)") and lines[2].endswith("= 8*a + 4")

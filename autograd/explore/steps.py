@@ -160,7 +160,8 @@ def _delta(name: str) -> str:
 
 
 def _paren(number: str) -> str:
-    return f"({number})" if number.startswith("-") else number
+    """A number as an operand: negative numbers and symbolic sums in parentheses."""
+    return f"({number})" if number.startswith("-") or " " in number else number
 
 
 def _on_paths(order: list[Value], wrt: Value | None) -> set[Value]:
