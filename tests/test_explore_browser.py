@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import random
+from fractions import Fraction
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -200,16 +201,34 @@ def test_nan_and_infinity_are_written_as_javascript_writes_them(tmp_path, open_p
 
 def test_the_quiz_hides_the_next_value_until_the_learner_answers(tmp_path, open_page) -> None:
     *_, loss = neuron()
+    order = topological_order(loss)
     page = open_page(explore(loss, quiz=True).save(tmp_path / "page.html"))
+    answer = page.page.locator('[data-role="answer"]')
     assert page.page.locator('[data-role="quiz"]').is_checked()
-    question = page.text("quiz-question")
-    assert question.startswith("data of ") and page.attrs("data-data") == {}
-    page.page.locator('[data-role="answer"]').fill("12345")
+    assert page.text("quiz-question") == f"data of {order[0].label} =" and page.attrs("data-data") == {}
+    answer.fill("12345")
     page.button("Answer").click()
-    assert page.text("verdict").startswith("✗ it is") and len(page.attrs("data-data")) == 1
-    page.page.locator('[data-role="answer"]').fill(page.attrs("data-data")[0])  # the next leaf differs
+    assert page.text("verdict") == f"✗ it is {order[0].data:g}" and set(page.attrs("data-data")) == {0}
+    assert page.text("quiz-question") == f"data of {order[1].label} ="
+    answer.fill(str(order[1].data))
+    page.button("Answer").click()
+    assert page.text("verdict") == "✓ right" and set(page.attrs("data-data")) == {0, 1}
     page.page.locator('[data-role="quiz"]').uncheck()
     assert page.page.locator('[data-role="quiz-form"]').is_hidden()
+    assert explore(loss).quiz is False
+
+
+def test_the_quiz_takes_a_fraction_for_exact_data(tmp_path, open_page) -> None:
+    x = Value(Fraction(1, 5800), "x")
+    y = x * 3
+    y.label = "y"
+    page = open_page(explore(y, quiz=True).save(tmp_path / "page.html"))
+    page.page.locator('[data-role="answer"]').fill("1/5800")
+    page.button("Answer").click()
+    assert page.text("verdict") == "✓ right"
+    page.page.locator('[data-role="answer"]').fill("3/5800")
+    page.button("Answer").click()
+    assert page.text("verdict") == "✓ right" and page.text("formula") == "y = x·3 = 1/5800 · 3 = 3/5800"
 
 
 def test_a_250_node_graph_steps_to_the_end(tmp_path, open_page) -> None:

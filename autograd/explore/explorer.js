@@ -9,6 +9,12 @@ function jsText(text) {
 
 const WIDE_PX = 2400;
 
+// A typed answer: a number, or a fraction p/q as the exact data prints it.
+function parseAnswer(text) {
+  const [p, q, ...rest] = text.split("/");
+  return q === undefined ? Number(p) : rest.length ? NaN : Number(p) / Number(q);
+}
+
 function render({ model, el }) {
   const graph = model.get("graph");
   const nodes = graph.nodes;
@@ -136,10 +142,11 @@ function render({ model, el }) {
   quizForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const { phase, k } = stepOf(position + 1);
-    const expected = Number(nodes[k][phase]);
-    const given = Number(answer.value);
-    const close = given === expected || Math.abs(given - expected) <= 5e-4 * Math.max(Math.abs(expected), 1e-12);
-    verdict.textContent = close ? "✓ right" : `✗ it is ${jsText(nodes[k][phase])}`;
+    const truth = nodes[k][phase === "forward" ? "data" : "grad"];
+    const expected = Number(truth);
+    const given = parseAnswer(answer.value);
+    const close = given === expected || Math.abs(given - expected) <= 5e-4 * Math.abs(expected);
+    verdict.textContent = close ? "✓ right" : `✗ it is ${jsText(truth)}`;
     answer.value = "";
     step();
   });
