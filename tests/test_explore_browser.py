@@ -208,11 +208,12 @@ def test_the_quiz_hides_the_next_value_until_the_learner_answers(tmp_path, open_
     assert page.text("quiz-question") == f"data of {order[0].label} =" and page.attrs("data-data") == {}
     answer.fill("12345")
     page.button("Answer").click()
-    assert page.text("verdict") == f"✗ it is {order[0].data:g}" and set(page.attrs("data-data")) == {0}
+    verdict = f"✗ no: data of {order[0].label} = {order[0].data:g}"
+    assert page.text("verdict") == verdict and set(page.attrs("data-data")) == {0}
     assert page.text("quiz-question") == f"data of {order[1].label} ="
     answer.fill(str(order[1].data))
     page.button("Answer").click()
-    assert page.text("verdict") == "✓ right" and set(page.attrs("data-data")) == {0, 1}
+    assert page.text("verdict").startswith("✓ right: data of ") and set(page.attrs("data-data")) == {0, 1}
     page.page.locator('[data-role="quiz"]').uncheck()
     assert page.page.locator('[data-role="quiz-form"]').is_hidden()
     assert explore(loss).quiz is False
@@ -225,10 +226,11 @@ def test_the_quiz_takes_a_fraction_for_exact_data(tmp_path, open_page) -> None:
     page = open_page(explore(y, quiz=True).save(tmp_path / "page.html"))
     page.page.locator('[data-role="answer"]').fill("1/5800")
     page.button("Answer").click()
-    assert page.text("verdict") == "✓ right"
+    assert page.text("verdict") == f"✓ right: data of x = {1 / 5800!r}"
     page.page.locator('[data-role="answer"]').fill("3/5800")
     page.button("Answer").click()
-    assert page.text("verdict") == "✓ right" and page.text("formula") == "y = x·3 = 1/5800 · 3 = 3/5800"
+    assert page.text("verdict").startswith("✓ right: data of y = 0.000517")
+    assert page.text("formula") == "y = x·3 = 1/5800 · 3 = 3/5800"
 
 
 def test_a_250_node_graph_steps_to_the_end(tmp_path, open_page) -> None:

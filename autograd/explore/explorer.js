@@ -146,7 +146,8 @@ function render({ model, el }) {
     const expected = Number(truth);
     const given = parseAnswer(answer.value);
     const close = given === expected || Math.abs(given - expected) <= 5e-4 * Math.abs(expected);
-    verdict.textContent = close ? "✓ right" : `✗ it is ${jsText(truth)}`;
+    const what = `${phase === "forward" ? "data" : "grad"} of ${nodes[k].name}`;
+    verdict.textContent = `${close ? "✓ right:" : "✗ no:"} ${what} = ${jsText(truth)}`;
     answer.value = "";
     step();
   });
