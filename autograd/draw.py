@@ -101,7 +101,7 @@ def draw(
     show_local: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
     groups: Groups | None = None,
-    collapse: bool = False,
+    collapse: bool | Collection[str] = False,
 ) -> Picture:
     """The graph `out` depends on: each Value a record (label | data | grad), each op a node.
 
@@ -111,12 +111,13 @@ def draw(
     `impacts(out, wrt)` colours that path alone.
 
     `groups` from `record_groups()` draws the nodes each neuron or layer made inside a box (a
-    Graphviz cluster); `collapse=True` draws each innermost group as one box instead of its nodes, and
-    max_nodes then counts the boxes.
+    Graphviz cluster); `collapse=True` draws each innermost group (a neuron) as one box instead of its
+    nodes, `collapse={"Linear(16→16)"}` the groups of those names (a whole layer), and max_nodes then
+    counts the boxes.
     """
     order = topological_order(out)
     if collapse:
-        return draw_collapsed(out, order, _require_groups(groups), rankdir, max_nodes)
+        return draw_collapsed(out, order, _require_groups(groups), collapse, rankdir, max_nodes)
     picture = canvas(rankdir)
     if len(order) > max_nodes:
         raise ValueError(
@@ -257,42 +258,76 @@ def cluster_members(ids: dict[Value, list[str]], groups: Groups) -> dict[Group, 
     return members
 
 
-def draw_collapsed(out: Value, order: list[Value], groups: Groups, rankdir: str, max_nodes: int) -> Picture:
-    """Each innermost group drawn as one box (its name, its node count, its output's data and grad)."""
+def draw_collapsed(
+    out: Value,
+    order: list[Value],
+    groups: Groups,
+    collapse: bool | Collection[str],
+    rankdir: str,
+    max_nodes: int,
+) -> Picture:
+    """Groups drawn as one box each (name, node count, and its output's data and grad, or the number of
+    its outputs), the other nodes as records; `collapse` True collapses every innermost group, a
+    collection of names those groups."""
+    names = None if isinstance(collapse, bool) else _collapse_names(collapse, groups)
     picture = canvas(rankdir)
     box_of: dict[Value, str] = {}
     boxes: dict[str, list[Value]] = {}
+    shut: dict[str, Group] = {}  # box -> the group it collapses
     for n, node in enumerate(order):
-        group = groups.get(node)
+        group = _collapsed(groups.get(node), names)
         box_of[node] = f"g{group.serial}" if group is not None else f"v{n}"
         boxes.setdefault(box_of[node], []).append(node)
+        if group is not None:
+            shut[box_of[node]] = group
     if len(boxes) > max_nodes:
         raise ValueError(
             f"the graph of {out!r} collapses to {len(boxes)} boxes, more than max_nodes={max_nodes}: "
-            "group bigger parts (a layer), draw a sub-graph, or pass a larger max_nodes"
+            "collapse bigger groups (a layer), draw a sub-graph, or pass a larger max_nodes"
         )
+    links = [(p, node) for node in order for p in node.parents if box_of[p] != box_of[node]]
+    exits = {p for p, _ in links} | {out}  # the nodes that a box passes on
+    around: dict[Group, list[str]] = {}  # each box inside the cluster of the group around it
     for name, nodes in boxes.items():
         last = nodes[-1]  # the group's output, in topological order
-        group = groups.get(last)
+        group = shut.get(name)
         leaf_fill = LEAF if last.is_leaf() else "white"
         fill = OUTPUT if last is out else CLUSTER if group is not None else leaf_fill
         title = f"{group.name} ({len(nodes)} nodes)" if group is not None else (last.label or last.op or "")
+        outputs = [v for v in nodes if v in exits]
         fields = [title, f"data {fmt(last.data)}", f"grad {fmt(last.grad)}"]
+        if len(outputs) > 1:
+            fields[1:] = [f"{len(outputs)} outputs"]
         body = " | ".join(_escape(field) for field in fields if field)
-        picture.node(name, body if rankdir in ("LR", "RL") else "{" + body + "}", shape="record",
-                     style="filled", fillcolor=fill)
-    edges = {(box_of[p], box_of[node]) for node in order for p in node.parents if box_of[p] != box_of[node]}
-    for tail, head in sorted(edges):
+        body = body if rankdir in ("LR", "RL") else "{" + body + "}"
+        picture.node(name, body, shape="record", style="filled", fillcolor=fill)
+        container = group.parent if group is not None else groups.get(last)
+        if container is not None:
+            around.setdefault(container, []).append(name)
+    for tail, head in sorted({(box_of[p], box_of[node]) for p, node in links}):
         picture.edge(tail, head)
-    outer: dict[Group, list[str]] = {}  # each box inside its group's enclosing group (its layer)
-    for name, nodes in boxes.items():
-        group = groups.get(nodes[-1])
-        if group is not None and group.parent is not None:
-            outer.setdefault(group.parent, []).append(name)
-    add_clusters(picture, outer)
-    picture.attr(label=_escape("grey: one group (neuron or layer) drawn as one box") + "\\l", labelloc="b",
-                 labeljust="l")
+    add_clusters(picture, around)
+    caption = _escape("grey box: a group (neuron or layer) drawn as one, with its output's data and grad")
+    picture.attr(label=caption + "\\l", labelloc="b", labeljust="l")
     return picture
+
+
+def _collapse_names(collapse: Collection[str], groups: Groups) -> set[str]:
+    """The names of the groups to collapse, each checked against the groups recorded."""
+    if isinstance(collapse, str) or not all(isinstance(name, str) for name in collapse):
+        raise TypeError(f"collapse must be True or a collection of group names, not {collapse!r}")
+    known = {g.name for group in set(groups.of.values()) for g in group.path()}
+    unknown = sorted(set(collapse) - known)
+    if unknown:
+        raise ValueError(f"no group is named {', '.join(map(repr, unknown))}: the groups are {sorted(known)}")
+    return set(collapse)
+
+
+def _collapsed(group: Group | None, names: set[str] | None) -> Group | None:
+    """The group a node's box stands for: its innermost (names None), or its outermost named in `names`."""
+    if group is None or names is None:
+        return group
+    return next((g for g in group.path() if g.name in names), None)
 
 
 def _require_groups(groups: object) -> Groups:

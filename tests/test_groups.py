@@ -97,3 +97,18 @@ def test_collapse_needs_groups_and_counts_boxes_against_max_nodes() -> None:
         draw(loss, collapse=True)
     with pytest.raises(ValueError, match="collapses to 70 boxes, more than max_nodes=50"):
         draw(loss, groups=groups, collapse=True, max_nodes=50)
+
+
+def test_collapse_by_name_draws_one_layer_as_one_box(tmp_path) -> None:
+    _, groups, loss = mlp_loss()
+    picture = draw(loss, groups=groups, collapse={"Linear(16→16)"}, max_nodes=500)
+    source = picture.source
+    assert "Linear(16→16) (784 nodes) | 16 outputs" in source and "neuron 3 (49 nodes)" not in source
+    assert "subgraph cluster_" in source and 'label="neuron 3"' in source  # the other layers stay open
+    boxes = re.findall(r"^\s*(g\d+|v\d+) \[label=", source, re.M)
+    assert len(boxes) == len(topological_order(loss)) - 784 + 1
+    assert "784 nodes" in save_svg(picture, tmp_path / "layer.svg").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match=r"no group is named 'Linear\(3→3\)'.*'neuron 0'"):
+        draw(loss, groups=groups, collapse={"Linear(3→3)"})
+    with pytest.raises(TypeError, match="collapse must be True or a collection of group names"):
+        draw(loss, groups=groups, collapse="Linear(16→16)")
