@@ -4,13 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint lab bench graphviz clean
+.PHONY: demo test lint lab bench graphviz chromium clean
 
 $(STAMP): pyproject.toml
-	@echo "Installing impactgrad and its extras (dev, notebook, bench, data: scikit-learn's digits) into $(VENV): a few minutes the first time."
+	@echo "Installing impactgrad and its extras (dev, notebook, bench, data: scikit-learn's digits, browser: Playwright) into $(VENV): a few minutes the first time."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,notebook,bench,data]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebook,bench,data,browser]'
 	rm -f $(VENV)/.installed-*; touch $@
 
 # The system Graphviz binary (`dot`), installed with apt-get or brew where it is missing.
@@ -23,6 +23,16 @@ graphviz:
 	  elif command -v brew >/dev/null 2>&1; then brew install graphviz; \
 	  else echo "Graphviz is missing: install it (apt install graphviz, brew install graphviz or conda install graphviz)"; exit 1; fi; }
 
+# Chromium for the browser tests (Playwright drives it; it cannot download its own browser here):
+# Debian's `chromium` with apt-get where missing; elsewhere $$CHROMIUM or `playwright install chromium`.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -n "$$CHROMIUM" ] || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests (apt-get install chromium)"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  else echo "No chromium on the PATH: set CHROMIUM=/path/to/chrome or run $(BIN)/playwright install chromium"; fi; }
+
 demo: $(STAMP) graphviz
 	$(BIN)/python -m nn.demo
 
@@ -30,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: $(STAMP) graphviz lint
+test: $(STAMP) graphviz chromium lint
 	$(BIN)/python -m pytest
 
 # JupyterLab refuses to start as root unless told: containers often run as root, so tell it (and say so).

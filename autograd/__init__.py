@@ -4,7 +4,9 @@ from autograd.backward import grad, hessian, topological_order
 from autograd.check import GradcheckError, gradcheck, gradgradcheck
 from autograd.compile import Compiled, compile
 from autograd.draw import draw
-from autograd.impacts import Path, count_paths, impacts
+from autograd.explore import explore
+from autograd.groups import group, is_recording_groups, record_groups
+from autograd.impacts import Path, count_paths, explain, impacts
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.value import Value
 
@@ -18,12 +20,17 @@ __all__ = [
     "detect_anomaly",
     "draw",
     "enable_grad",
+    "explain",
+    "explore",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "group",
     "hessian",
     "impacts",
     "is_grad_enabled",
+    "is_recording_groups",
     "no_grad",
+    "record_groups",
     "topological_order",
 ]

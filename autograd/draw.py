@@ -20,6 +20,7 @@ from typing import Any
 import graphviz
 
 from autograd.backward import topological_order
+from autograd.groups import Group, Groups
 from autograd.impacts import Path
 from autograd.scalars import Scalar
 from autograd.value import Value
@@ -34,6 +35,7 @@ LEAF = "#dbeafe"  # an input or a constant
 PARAMETER = "#fde68a"  # a weight the optimiser updates
 OUTPUT = "#bbf7d0"  # the node drawn from, usually the loss
 IMPACT = "#dc2626"  # the paths of impacts highlighted
+CLUSTER = "#f1f5f9"  # the box of a group: the nodes one neuron or layer made
 FONT = "Helvetica"
 
 INSTALL_GRAPHVIZ = (
@@ -124,6 +126,8 @@ def draw(
     rankdir: str | None = None,
     show_local: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
+    groups: Groups | None = None,
+    collapse: bool | Collection[str] = False,
 ) -> Picture:
     """The graph `out` depends on: each Value a record (label | data | grad), each op a node.
 
@@ -131,14 +135,22 @@ def draw(
     `show_local`. Colours: leaves blue, `params` amber, `out` green. `highlight` a Value colours in
     red every path of impacts from it to `out` (their products sum to its grad); a Path from
     `impacts(out, wrt)` colours that path alone. `rankdir` None lays a shallow graph out left to
-    right and a deep one top to bottom, so that it fits a notebook column.
+    right and a deep one top to bottom, so that it fits a notebook column (a collapsed one: left to right).
+
+    `groups` from `record_groups()` draws the nodes each neuron or layer made inside a box (a
+    Graphviz cluster); `collapse=True` draws each innermost group (a neuron) as one box instead of its
+    nodes, `collapse={"Linear(16→16)"}` the groups of those names (a whole layer), and max_nodes then
+    counts the boxes.
     """
     order = topological_order(out)
+    if collapse:
+        return draw_collapsed(out, order, _require_groups(groups), collapse, rankdir or "LR", max_nodes)
     if len(order) > max_nodes:
         raise ValueError(
             f"the graph of {out!r} has {len(order)} Values, more than max_nodes={max_nodes}: draw a "
             "sub-graph instead (draw an intermediate node, such as one neuron's output, or a smaller "
-            "input), or pass a larger max_nodes"
+            "input), draw it collapsed (record_groups(), then groups=..., collapse=True), or pass a "
+            "larger max_nodes"
         )
     if rankdir is None:
         picture = canvas("LR") if _depth(order) <= LR_MAX_DEPTH else canvas("TB", ranksep="0.3")
@@ -162,6 +174,9 @@ def draw(
         for parent, local in zip(node.parents, node.local_grads):
             label = fmt(local) if show_local else ""
             picture.edge(ids[parent], op, label=_wrap(label), **_red((parent, node) in lit.edges))
+    if groups is not None:
+        members = cluster_members({node: [ids[node], ids[node] + "op"] for node in order}, groups)
+        add_clusters(picture, members)
     picture.attr(label=_legend(params, show_local, lit.caption), labelloc="b", labeljust="l")
     return picture
 
@@ -261,3 +276,119 @@ def _escape(text: str) -> str:
     for char in "\\{}|<>":
         text = text.replace(char, "\\" + char)
     return text
+
+
+# -- clusters: the nodes one neuron or layer made, boxed or collapsed -------------------------------
+
+
+def add_clusters(picture: graphviz.Digraph, members: dict[Group, list[str]]) -> None:
+    """Put the DOT nodes `members[g]` inside a cluster for each group g, nested as the groups are."""
+    children: dict[Group | None, list[Group]] = {}
+    for group in members:
+        path = group.path()
+        for outer, inner in zip((None, *path), path):
+            if inner not in children.setdefault(outer, []):
+                children[outer].append(inner)
+
+    def emit(graph: graphviz.Digraph, group: Group) -> None:
+        with graph.subgraph(name=f"cluster_g{group.serial}") as box:
+            box.attr(label=_escape(group.name), style="rounded,filled", fillcolor=CLUSTER, color="#94a3b8")
+            for name in members.get(group, []):
+                box.node(name)
+            for inner in children.get(group, []):
+                emit(box, inner)
+
+    for top in children.get(None, []):
+        emit(picture, top)
+
+
+def cluster_members(ids: dict[Value, list[str]], groups: Groups) -> dict[Group, list[str]]:
+    """The DOT nodes of each group: `ids[v]` for every Value v whose innermost group it is."""
+    members: dict[Group, list[str]] = {}
+    for node, names in ids.items():
+        group = groups.get(node)
+        if group is not None:
+            members.setdefault(group, []).extend(names)
+    return members
+
+
+def draw_collapsed(
+    out: Value,
+    order: list[Value],
+    groups: Groups,
+    collapse: bool | Collection[str],
+    rankdir: str,
+    max_nodes: int,
+) -> Picture:
+    """Groups drawn as one box each (name, node count, and its output's data and grad, or the number of
+    its outputs), the other nodes as records; `collapse` True collapses every innermost group, a
+    collection of names those groups."""
+    names = None if isinstance(collapse, bool) else _collapse_names(collapse, groups)
+    picture = canvas(rankdir)
+    box_of: dict[Value, str] = {}
+    boxes: dict[str, list[Value]] = {}
+    shut: dict[str, Group] = {}  # box -> the group it collapses
+    for n, node in enumerate(order):
+        group = _collapsed(groups.get(node), names)
+        box_of[node] = f"g{group.serial}" if group is not None else f"v{n}"
+        boxes.setdefault(box_of[node], []).append(node)
+        if group is not None:
+            shut[box_of[node]] = group
+    if len(boxes) > max_nodes:
+        raise ValueError(
+            f"the graph of {out!r} collapses to {len(boxes)} boxes, more than max_nodes={max_nodes}: "
+            "collapse bigger groups (a layer), draw a sub-graph, or pass a larger max_nodes"
+        )
+    links = [(p, node) for node in order for p in node.parents if box_of[p] != box_of[node]]
+    exits = {p for p, _ in links} | {out}  # the nodes that a box passes on
+    around: dict[Group, list[str]] = {}  # each box inside the cluster of the group around it
+    for name, nodes in boxes.items():
+        last = nodes[-1]  # the group's output, in topological order
+        group = shut.get(name)
+        leaf_fill = LEAF if last.is_leaf() else "white"
+        fill = OUTPUT if last is out else CLUSTER if group is not None else leaf_fill
+        title = f"{group.name} ({len(nodes)} nodes)" if group is not None else (last.label or last.op or "")
+        outputs = [v for v in nodes if v in exits]
+        fields = [title, f"data {fmt(last.data)}", f"grad {fmt(last.grad)}"]
+        if len(outputs) > 1:
+            fields[1:] = [f"{len(outputs)} outputs"]
+        body = " | ".join(_escape(field) for field in fields if field)
+        body = body if rankdir in ("LR", "RL") else "{" + body + "}"
+        picture.node(name, body, shape="record", style="filled", fillcolor=fill)
+        container = group.parent if group is not None else groups.get(last)
+        if container is not None:
+            around.setdefault(container, []).append(name)
+    for tail, head in sorted({(box_of[p], box_of[node]) for p, node in links}):
+        picture.edge(tail, head)
+    add_clusters(picture, around)
+    caption = _escape("grey box: a group (neuron or layer) drawn as one, with its output's data and grad")
+    picture.attr(label=caption + "\\l", labelloc="b", labeljust="l")
+    return picture
+
+
+def _collapse_names(collapse: Collection[str], groups: Groups) -> set[str]:
+    """The names of the groups to collapse, each checked against the groups recorded."""
+    if isinstance(collapse, str) or not all(isinstance(name, str) for name in collapse):
+        raise TypeError(f"collapse must be True or a collection of group names, not {collapse!r}")
+    known = {g.name for group in set(groups.of.values()) for g in group.path()}
+    unknown = sorted(set(collapse) - known)
+    if unknown:
+        raise ValueError(f"no group is named {', '.join(map(repr, unknown))}: the groups are {sorted(known)}")
+    return set(collapse)
+
+
+def _collapsed(group: Group | None, names: set[str] | None) -> Group | None:
+    """The group a node's box stands for: its innermost (names None), or its outermost named in `names`."""
+    if group is None or names is None:
+        return group
+    return next((g for g in group.path() if g.name in names), None)
+
+
+def _require_groups(groups: object) -> Groups:
+    """collapse=True needs the groups recorded with record_groups()."""
+    if not isinstance(groups, Groups):
+        raise TypeError(
+            "collapse=True needs groups=... from `with record_groups() as groups:` around the forward pass, "
+            f"not {type(groups).__name__}"
+        )
+    return groups

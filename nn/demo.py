@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from autograd import Value
+from autograd import Value, explore
 from autograd.draw import draw as draw_graph
 from autograd.draw import fmt, save_svg
 from nn.data import seed_example
@@ -46,6 +46,8 @@ def main(out_dir: str | Path = "out") -> bool:
             w = model[1].parameters()[PICTURED_WEIGHT]
             save_svg(draw_graph(loss, highlight=w, params=model.parameters()), out / "example_graph.svg")
             save_svg(draw_structure(model[1], flow[1:3], k=2), out / "linear_structure.svg")
+            title = f"The series' Example, row {r + 1}: {w.label}"
+            explore(loss, wrt=w).save(out / "explorer.html", title)
         sgd.step()
     w2 = example.w2
     report.check(
@@ -82,6 +84,7 @@ def main(out_dir: str | Path = "out") -> bool:
     )
 
     report.line(f"\nPictures: {out / 'example_graph.svg'}, {out / 'linear_structure.svg'}")
+    report.line(f"Step through the learning flow in a browser: {out / 'explorer.html'}")
     report.line("All boxed formulas hold." if report.ok else "SOME CHECKS FAILED.")
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.txt").write_text(report.text(), encoding="utf-8")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import reduce
 from operator import add, mul
 
-from autograd import Value, is_grad_enabled
+from autograd import Value, group, is_grad_enabled, is_recording_groups
 from nn.activation import ReLU
 from nn.module import Module, Scalar, Sequential, as_data, as_values, check_inputs, depth
 
@@ -83,7 +83,18 @@ class Linear(Module):
         if depth(x) == 2:
             return [self.forward(row) for row in x]  # type: ignore[arg-type, misc]
         check_inputs(self, x, self.in_features)
-        return weighted_sums(self.weight, self.bias, x)
+        if not is_recording_groups() or not is_grad_enabled():
+            return weighted_sums(self.weight, self.bias, x)
+        xs = as_values(x)  # inside autograd.record_groups(): name the nodes for clustered pictures
+        outputs = weighted_sums(self.weight, self.bias, xs)
+        self._group(outputs, xs)
+        return outputs
+
+    def _group(self, outputs: list[Value], xs: list[Value]) -> None:
+        """Group the nodes this call made: the layer and in it each neuron j (Σ_i w^{k,j}_i·o_i + b_j)."""
+        layer = group(f"Linear({self.in_features}→{self.out_features})", outputs, xs)
+        for j, output in enumerate(outputs):
+            group(f"neuron {j}", [output], xs, parent=layer)
 
     def extra_repr(self) -> str:
         bias = self.bias is not None

@@ -23,6 +23,8 @@ def test_the_demo_writes_the_pictures_and_the_report(tmp_path, capsys) -> None:
     assert "<svg" in graph and "#dc2626" in graph and "the 2 paths of impacts of w^{2,1}_3" in graph
     structure = (out / "linear_structure.svg").read_text(encoding="utf-8")
     assert "<svg" in structure and "δw = &#45;3000" in structure and "L2 = Linear" in structure
+    page = (out / "explorer.html").read_text(encoding="utf-8")
+    assert "<title>The series&#x27; Example, row 3: w^{2,1}_3</title>" in page and "∂loss/∂w^{2,1}_3" in page
 
 
 def test_a_failed_check_is_marked_and_fails_the_report(capsys) -> None:
@@ -43,6 +45,7 @@ def test_python_dash_m_nn_demo_exits_0(tmp_path) -> None:
     assert "All boxed formulas hold." in done.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "example_graph.svg",
+        "explorer.html",
         "linear_structure.svg",
         "report.txt",
     ]

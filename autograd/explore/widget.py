@@ -1,0 +1,69 @@
+"""Explorer: the anywidget that steps through a graph, and `save(path)`: the same module in one HTML page."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+HERE = Path(__file__).parent
+ESM = (HERE / "explorer.js").read_text(encoding="utf-8")
+CSS = (HERE / "explorer.css").read_text(encoding="utf-8")
+
+# The page runs the widget's module as it is, then calls its render() with a model that reads the
+# state from the page: model.get, and set/save_changes/on that the page needs no Python for.
+BOOT = """
+const state = JSON.parse(document.getElementById("ig-state").textContent);
+const listeners = {};
+const model = {
+  get: (key) => state[key],
+  set: (key, value) => { state[key] = value; },
+  save_changes: () => {},
+  on: (event, callback) => { (listeners[event] ||= []).push(callback); },
+};
+render({ model, el: document.getElementById("ig-root") });
+"""
+
+
+class Explorer(anywidget.AnyWidget):
+    """The graph of one output, stepped with Step / Back / Reset: data in the forward pass, then grads."""
+
+    _esm = ESM
+    _css = CSS
+    graph = traitlets.Dict().tag(sync=True)
+    quiz = traitlets.Bool(False).tag(sync=True)
+
+    def page(self, title: str = "impactgrad Explorer") -> str:
+        """One self-contained HTML page: the widget's module, its style, the state and the SVG inline."""
+        state = json.dumps({"graph": self.graph, "quiz": self.quiz}, ensure_ascii=False).replace("</", "<\\/")
+        return (
+            '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{html.escape(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n"
+            f'<h1 style="font: bold 16px Helvetica, Arial, sans-serif">{html.escape(title)}</h1>\n'
+            '<div id="ig-root"></div>\n'
+            f'<script type="application/json" id="ig-state">{state}</script>\n'
+            f'<script type="module">\n{ESM}\n{BOOT}</script>\n</body>\n</html>\n'
+        )
+
+    def save(self, path: str | os.PathLike[str], title: str = "impactgrad Explorer") -> Path:
+        """Write the page to `path` (whole or not at all: through a temporary file) and return the path."""
+        target = Path(path)
+        text = self.page(title)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(text)
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        return target
+
+    def __repr__(self) -> str:
+        return f"Explorer({len(self.graph.get('nodes', []))} nodes, quiz={self.quiz})"
