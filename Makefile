@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,notebook,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebook,bench,torch]'
 	rm -f $(VENV)/.installed-*; touch $@
 
 # The system Graphviz binary (`dot`), installed with apt-get or brew where it is missing.

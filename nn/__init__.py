@@ -2,6 +2,7 @@
 
 from nn import data
 from nn.activation import Activation, Input1D, LeakyReLU, ReLU, Sigmoid, Tanh
+from nn.bridge import from_torch, to_torch
 from nn.draw import draw
 from nn.linear import MLP, Linear, Neuron
 from nn.loss import binary_cross_entropy, half_squared_error, hinge, mse
@@ -29,9 +30,11 @@ __all__ = [
     "data",
     "draw",
     "fit",
+    "from_torch",
     "half_squared_error",
     "hinge",
     "load",
     "mse",
     "save",
+    "to_torch",
 ]
