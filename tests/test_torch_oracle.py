@@ -1,0 +1,157 @@
+"""PyTorch as a test oracle: random graphs, grad() and every nn layer against float64 torch autograd.
+
+Every comparison goes through `LARGEST.check`: ours and PyTorch's must agree to 1e-10 relative
+(absolute below 1), and the largest difference seen is printed at the end of the pytest run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from nn_strategies import SEEDS, batches, models
+from strategies import BINARY, FLOAT_OPS, Program, evaluate, float_programs
+
+from autograd import Value, grad
+from nn import Module, to_torch
+
+torch = pytest.importorskip(
+    "torch", reason="PyTorch is not installed: pip install 'impactgrad[torch]' (make test installs it)"
+)
+F = torch.nn.functional
+
+TOLERANCE = 1e-10
+
+# Our op name -> its PyTorch function (operators and unary minus apply to tensors as they are).
+TORCH_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "exp": torch.exp,
+    "log": torch.log,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+    "relu": torch.relu,
+    "leaky_relu": lambda x, slope: F.leaky_relu(x, slope),
+}
+
+
+class Largest:
+    """The largest difference from PyTorch seen in this run, shown in pytest's terminal summary."""
+
+    def __init__(self) -> None:
+        self.absolute = self.relative = 0.0
+        self.count = 0
+
+    def check(self, ours: float, theirs: float, what: str) -> None:
+        """Assert |ours - theirs| <= 1e-10 · max(1, |theirs|) and remember the largest difference."""
+        difference = abs(ours - theirs)
+        scale = max(1.0, abs(theirs))
+        assert difference <= TOLERANCE * scale, f"{what}: ours {ours!r}, PyTorch {theirs!r}"
+        self.count += 1
+        self.absolute = max(self.absolute, difference)
+        self.relative = max(self.relative, difference / scale)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        terminalreporter.write_line(
+            f"PyTorch oracle: {self.count} numbers compared; largest |ours - PyTorch| = {self.absolute:.3g}, "
+            f"largest |ours - PyTorch| / max(1, |PyTorch|) = {self.relative:.3g} (tolerance {TOLERANCE:g})"
+        )
+
+
+LARGEST = Largest()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _report_the_largest_difference(pytestconfig: pytest.Config) -> None:
+    if not pytestconfig.pluginmanager.is_registered(LARGEST):
+        pytestconfig.pluginmanager.register(LARGEST, "torch-oracle")
+
+
+def leaf(x: float) -> torch.Tensor:
+    """A float64 tensor that requires grad."""
+    return torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+
+
+def run_torch(program: Program) -> list[torch.Tensor]:
+    """Every node of `program` as a float64 tensor, each keeping its grad after backward."""
+    nodes = evaluate(program, [leaf(x) for x in program.inputs], float, TORCH_FUNCTIONS)
+    for node in nodes[len(program.inputs) :]:
+        node.retain_grad()
+    return nodes
+
+
+def grad_of(tensor: torch.Tensor | None) -> float:
+    """A tensor's number, 0.0 for None (PyTorch's "no gradient reached it")."""
+    return 0.0 if tensor is None else tensor.item()
+
+
+def test_every_op_has_a_torch_twin() -> None:
+    assert set(FLOAT_OPS) - set(BINARY) - {"neg"} == set(TORCH_FUNCTIONS)
+
+
+@given(float_programs(max_inputs=4, max_instructions=12))
+def test_random_graphs_agree_with_torch_in_data_and_every_grad(program: Program) -> None:
+    ours = evaluate(program, [Value(x) for x in program.inputs])
+    theirs = run_torch(program)
+    ours[-1].backward()
+    theirs[-1].backward()
+    for k, (o, t) in enumerate(zip(ours, theirs)):
+        LARGEST.check(o.data, t.item(), f"data of node {k}")
+        LARGEST.check(o.grad, grad_of(t.grad), f"grad of node {k}")
+
+
+@given(float_programs(max_inputs=4, max_instructions=12), st.data())
+def test_grad_agrees_with_torch_autograd_grad(program: Program, data: st.DataObject) -> None:
+    ours = evaluate(program, [Value(x) for x in program.inputs])
+    theirs = run_torch(program)
+    wrt = data.draw(st.lists(st.integers(0, len(ours) - 1), min_size=1, unique=True), label="wrt")
+    seed = data.draw(st.floats(-2, 2), label="grad_output")
+    found = grad(ours[-1], [ours[k] for k in wrt], seed)
+    expected = torch.autograd.grad(
+        theirs[-1], [theirs[k] for k in wrt], torch.tensor(seed, dtype=torch.float64), allow_unused=True
+    )
+    for k, o, t in zip(wrt, found, expected):
+        LARGEST.check(o, grad_of(t), f"∂out/∂node {k}")
+
+
+def by_our_names(twin: torch.nn.Module) -> dict[str, float]:
+    """The twin's parameter gradients under our names: `1.weight` [j, i] is our `1.weight.j.i`."""
+    grads = {}
+    for name, p in twin.named_parameters():
+        for index in itertools.product(*map(range, p.shape)):
+            grads[".".join([name, *map(str, index)])] = grad_of(p.grad[index])
+    return grads
+
+
+def forward_and_backward(
+    model: Module, rows: Sequence[Sequence[float]], weights: list[list[float]]
+) -> list[list[float]]:
+    """Our outputs row by row, after back-propagating Σ_rows Σ_j weights[r][j] · output[r][j]."""
+    outputs = []
+    for row, w in zip(rows, weights):
+        out = model(row)
+        sum((c * o for c, o in zip(w, out)), Value(0.0)).backward()
+        outputs.append([o.data for o in out])
+    return outputs
+
+
+@given(models(), st.data())
+def test_every_layer_agrees_with_its_torch_twin(drawn: tuple[Module, int], data: st.DataObject) -> None:
+    model, n_in = drawn
+    twin = to_torch(model)
+    rows = data.draw(batches(n_in), label="rows")
+    out = twin(torch.tensor(rows, dtype=torch.float64))
+    rng = random.Random(data.draw(SEEDS, label="loss weights"))
+    weights = [[rng.uniform(-1, 1) for _ in range(out.shape[1])] for _ in rows]
+    (out * torch.tensor(weights, dtype=torch.float64)).sum().backward()
+    ours = forward_and_backward(model, rows, weights)
+    for r, (o_row, t_row) in enumerate(zip(ours, out.tolist())):
+        for j, (o, t) in enumerate(zip(o_row, t_row, strict=True)):
+            LARGEST.check(o, t, f"output {j} of row {r}")
+    theirs = by_our_names(twin)
+    assert list(theirs) == [name for name, _ in model.named_parameters()]
+    for name, p in model.named_parameters():
+        LARGEST.check(p.grad, theirs[name], f"δ{name}")
