@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "Installing into $(VENV): impactgrad with its extras dev, notebook, bench and torch (PyTorch 2.13.0, CPU build, about 800 MB)"
 	$(BIN)/python -m pip install --quiet -e '.[dev,notebook,bench,torch]'
 	rm -f $(VENV)/.installed-*; touch $@
 
