@@ -1,7 +1,7 @@
 """impactgrad's engine: scalar Values, the chain rule along the graph, and the paths of impacts."""
 
-from autograd.backward import grad, topological_order
-from autograd.check import GradcheckError, gradcheck
+from autograd.backward import grad, hessian, topological_order
+from autograd.check import GradcheckError, gradcheck, gradgradcheck
 from autograd.draw import draw
 from autograd.impacts import Path, count_paths, impacts
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
@@ -17,6 +17,8 @@ __all__ = [
     "enable_grad",
     "grad",
     "gradcheck",
+    "gradgradcheck",
+    "hessian",
     "impacts",
     "is_grad_enabled",
     "no_grad",

@@ -1,15 +1,21 @@
-"""The backward pass: a topological order (iterative, no recursion) and the chain rule along it."""
+"""The backward pass: a topological order (iterative), the chain rule along it, grad() and hessian().
+
+The chain rule: δnode = Σ over the node's children of (local derivative × δchild), summed in reverse
+topological order. A local derivative that is exactly 0 passes nothing on (so ReLU blocks an infinite
+factor behind it); every other product follows IEEE 754, as in PyTorch.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, overload
 
 from autograd import mode as _mode
-from autograd.scalars import Scalar
+from autograd.rules import RULES
+from autograd.scalars import Scalar, is_constant, kind_of
+from autograd.value import Value
 
-if TYPE_CHECKING:
-    from autograd.value import Value
+Locals = Callable[[Value], Iterable[tuple[Any, Any]]]  # a node's (operand, local derivative) pairs
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -28,69 +34,236 @@ def topological_order(root: Value) -> list[Value]:
         if node not in opened:
             opened.add(node)
             stack.append(node)
-            x, y = node._x, node._y  # the parents (None where there is none)
-            if x is not None and x not in opened:
-                stack.append(x)
-            if y is not None and y not in opened:
-                stack.append(y)
+            if node._dx is not None and node._x not in opened:  # a Value operand: a parent
+                stack.append(node._x)
+            if node._dy is not None and node._y not in opened:
+                stack.append(node._y)
         elif node not in placed:  # else a second copy of a node already placed
             placed.add(node)
             order.append(node)
     return order
 
 
-def backward(root: Value, grad: Scalar = 1) -> None:
+def backward(root: Value, grad: Scalar = 1, create_graph: bool = False) -> None:
     """Seed ∂root/∂root = `grad`, then in reverse order add `local · node.grad` to each parent.
 
-    Leaves accumulate across calls (until reset); interior nodes hold the learning flow of this
-    call only.
+    Leaves accumulate across calls (until reset); interior nodes hold the learning flow of this call
+    only. With `create_graph`, the locals are the rules' formulas over Values, so every grad is a Value.
     """
+    seed = _seed(root, grad)
     order = topological_order(root)
-    for node in order:
-        if node._x is not None:  # interior: the flow of this call only
-            node.grad = 0
-    _propagate(order, root, grad)
-
-
-def grad(output: Value, inputs: Sequence[Value], grad_output: Scalar = 1) -> list[Scalar]:
-    """∂output/∂input for each input, without changing any `.grad` (0 for an input not used)."""
-    order = topological_order(output)
-    in_graph = set(order)
-    nodes = order + [x for x in inputs if x not in in_graph]
-    saved = [node.grad for node in nodes]
-    try:
-        for node in nodes:
-            node.grad = 0
-        _propagate(order, output, grad_output)
-        return [x.grad for x in inputs]
-    finally:
-        for node, g in zip(nodes, saved):
-            node.grad = g
-
-
-def _propagate(order: list[Value], root: Value, seed: Scalar) -> None:
-    """The chain rule: each node passes its grad to its parents, weighted by the local derivatives.
-
-    An int seed stays an int for exact data and becomes a float for float data, so that a float
-    graph whose local derivatives are all ±1 still ends with float grads.
-    """
-    if type(seed) is int and type(root.data) is float:
-        seed = float(seed)
-    root.grad += seed
-    for node in reversed(order):
-        x = node._x
-        if x is not None:
-            g = node.grad
-            x.grad += node._dx * g
-            y = node._y
-            if y is not None:
-                y.grad += node._dy * g
-    if _mode.current().detect_anomaly:
+    if create_graph:
+        with _mode.enable_grad():
+            flow = _flow(order, root, seed, _graph_locals)
+            for node in order:
+                g = flow.get(node, 0)
+                node.grad = _as_value(node.grad + g if node.is_leaf() else g, node)
         _check_gradients(order)
+        return
+    zero = kind_of(root.data).zero
+    for node in order:
+        if node._dx is not None or node._dy is not None:  # interior: the flow of this call only
+            node.grad = zero
+        elif type(node.grad) is int:  # a leaf's neutral 0 takes the graph's kind, reached or not
+            node.grad += zero
+    root.grad += seed
+    for node in reversed(order):  # the fast path of _flow, on the nodes' .grad
+        g = node.grad
+        d = node._dx
+        if d:  # None (a constant operand or none) and an exact 0 pass nothing
+            node._x.grad += d * g
+        d = node._dy
+        if d:
+            node._y.grad += d * g
+    _check_gradients(order)
+
+
+@overload
+def grad(output: Value, inputs: Value, grad_output: Scalar = 1, create_graph: bool = False) -> Any: ...
+@overload
+def grad(
+    output: Value, inputs: Sequence[Value], grad_output: Scalar = 1, create_graph: bool = False
+) -> list[Any]: ...
+def grad(
+    output: Value, inputs: Value | Sequence[Value], grad_output: Scalar = 1, create_graph: bool = False
+) -> Any:
+    """∂output/∂input for each input (one Value in, one gradient out), changing no `.grad`.
+
+    An input the output does not use gets a zero of its kind (0.0, Fraction(0)). With `create_graph`
+    the gradients are Values that can be differentiated again. Safe to call from several threads.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad's output must be a Value, not {type(output).__name__}")
+    single = isinstance(inputs, Value)
+    wanted: list[Value] = [inputs] if isinstance(inputs, Value) else list(inputs)
+    for i, x in enumerate(wanted):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad's inputs must be Values: input {i} is a {type(x).__name__}")
+    seed = _seed(output, grad_output)
+    order = topological_order(output)
+    if create_graph:
+        with _mode.enable_grad():
+            flow = _flow(order, output, seed, _graph_locals)
+            grads: list[Any] = [_as_value(flow.get(x, kind_of(x.data).zero), x) for x in wanted]
+    else:
+        flow = _flow(order, output, seed, _slot_locals)
+        grads = [flow.get(x, kind_of(x.data).zero) for x in wanted]
+    return grads[0] if single else grads
+
+
+def hessian(output: Value, inputs: Sequence[Value]) -> list[list[Any]]:
+    """[i][j] = ∂²output/∂input_i ∂input_j: grad of each first derivative (built with create_graph)."""
+    first = grad(output, inputs, create_graph=True)
+    return [grad(g, inputs) for g in first]
+
+
+def _seed(root: Value, grad: Any) -> Scalar:
+    """The seed ∂root/∂root as a number of the graph's kind, checked before anything changes."""
+    if isinstance(grad, Value):
+        raise TypeError("the backward seed must be a number, not a Value: pass its .data")
+    if isinstance(grad, bool) or not is_constant(grad):
+        raise TypeError(f"the backward seed must be a number of the graph's kind, not {type(grad).__name__}")
+    return kind_of(root.data).constant(grad)
+
+
+def _flow(order: list[Value], root: Value, seed: Scalar, locals_of: Locals) -> dict[Value, Any]:
+    """The chain rule without touching any node: each node's gradient, in a dict.
+
+    A node that receives nothing still passes 0 · local on, as `backward` does.
+    """
+    grads: dict[Value, Any] = {root: seed}
+    for node in reversed(order):
+        if node.is_leaf():
+            continue
+        g = grads.get(node, 0)
+        for parent, d in locals_of(node):
+            if type(d) is Value or d:  # a constant exact 0 passes nothing
+                impact = g if type(d) is int and d == 1 else d * g
+                grads[parent] = grads[parent] + impact if parent in grads else impact
+    return grads
+
+
+def _slot_locals(node: Value) -> Iterable[tuple[Any, Any]]:
+    """The local derivatives taken at forward time."""
+    return ((node._x, node._dx), (node._y, node._dy))
+
+
+def _graph_locals(node: Value) -> Iterable[tuple[Any, Any]]:
+    """The local derivatives as Values: the node's rule evaluated over its operands (create_graph)."""
+    rule = RULES[node.op]
+    x, y = node._x, node._y
+    if node._dx is not None:
+        yield x, rule.local_x(ValueKind, x, y, node)
+    if node._dy is not None and rule.local_y is not None:
+        yield y, rule.local_y(ValueKind, x, y, node)
+
+
+def _as_value(g: Any, like: Value) -> Value:
+    """A gradient as a Value (a constant leaf where it is a plain number)."""
+    return g if isinstance(g, Value) else Value(kind_of(like.data).constant(g))
 
 
 def _check_gradients(order: list[Value]) -> None:
-    """Raise at the node nearest the output whose gradient is NaN (anomaly detection)."""
+    """Under detect_anomaly(): raise at the node nearest the output whose gradient is NaN."""
+    if not _mode.current().detect_anomaly:
+        return
     for node in reversed(order):
-        if _mode.is_nan(node.grad):
+        g = node.grad.data if isinstance(node.grad, Value) else node.grad
+        if _mode.is_nan(g):
             raise FloatingPointError(f"backward produced a NaN gradient at {node!r} (op {node.op!r})")
+
+
+class ValueKind:
+    """The rules' functions over Values (for create_graph): Value ops, so derivatives are graphs.
+
+    A step or a sign is a constant of the data's kind: the zeros it gives pass nothing on.
+    """
+
+    zero = 0
+
+    @staticmethod
+    def constant(c: Any) -> Any:
+        """A constant stays as it is."""
+        return c
+
+    @staticmethod
+    def divide(x: Any, y: Any) -> Any:
+        """x / y."""
+        return x / y
+
+    @staticmethod
+    def power(x: Any, n: Any) -> Any:
+        """x ** n."""
+        return x**n
+
+    @staticmethod
+    def pow(x: Any, n: Any) -> Any:
+        """x ** n (a constant base: its kind's pow)."""
+        return x**n if isinstance(x, Value) else kind_of(x).pow(x, n)
+
+    @staticmethod
+    def inverse(x: Any) -> Any:
+        """1 / x."""
+        return 1 / x
+
+    @staticmethod
+    def times_log(a: Any, x: Any) -> Any:
+        """a · ln x, a constant 0 where a is 0."""
+        if a.data == 0:
+            return kind_of(a.data).zero
+        return a * (x.log() if isinstance(x, Value) else kind_of(x).log(x))
+
+    @staticmethod
+    def exp(x: Value) -> Value:
+        """e^x."""
+        return x.exp()
+
+    @staticmethod
+    def log(x: Value) -> Value:
+        """ln x."""
+        return x.log()
+
+    @staticmethod
+    def sqrt(x: Value) -> Value:
+        """√x."""
+        return x.sqrt()
+
+    @staticmethod
+    def sin(x: Value) -> Value:
+        """sin x."""
+        return x.sin()
+
+    @staticmethod
+    def cos(x: Value) -> Value:
+        """cos x."""
+        return x.cos()
+
+    @staticmethod
+    def tanh(x: Value) -> Value:
+        """tanh x."""
+        return x.tanh()
+
+    @staticmethod
+    def sigmoid(x: Value) -> Value:
+        """σ(x)."""
+        return x.sigmoid()
+
+    @staticmethod
+    def relu(x: Value) -> Value:
+        """ReLU(x)."""
+        return x.relu()
+
+    @staticmethod
+    def leaky_relu(x: Value, slope: Any) -> Value:
+        """LeakyReLU(x)."""
+        return x.leaky_relu(slope)
+
+    @staticmethod
+    def step(x: Value, low: Any = 0) -> Any:
+        """The step of x's data: a constant."""
+        return kind_of(x.data).step(x.data, low)
+
+    @staticmethod
+    def sign(x: Value) -> Any:
+        """The sign of x's data: a constant."""
+        return kind_of(x.data).sign(x.data)

@@ -9,7 +9,7 @@ from operator import mul
 from typing import Any
 
 from autograd.backward import topological_order
-from autograd.scalars import Scalar
+from autograd.scalars import Scalar, number_text
 from autograd.value import Value
 
 DEFAULT_LIMIT = 10_000
@@ -29,8 +29,8 @@ class Path:
 
     def __str__(self) -> str:
         names = " -> ".join(_name(node) for node in self.nodes)
-        factors = " · ".join(repr(f) for f in self.factors) or "1"
-        return f"{names}: {factors} = {self.product!r}"
+        factors = " · ".join(number_text(f) for f in self.factors) or "1"
+        return f"{names}: {factors} = {number_text(self.product)}"
 
 
 def count_paths(out: Value, wrt: Value) -> int:
@@ -88,4 +88,4 @@ def _path(link: Any) -> Path:
 
 
 def _name(node: Value) -> str:
-    return node.label or node.op or repr(node.data)
+    return node.label or node.op or number_text(node.data)

@@ -1,12 +1,15 @@
-"""Value: one scalar, its parents and the local derivatives ∂node/∂parent taken at forward time."""
+"""Value: one scalar, its operands and the local derivatives ∂node/∂operand taken at forward time."""
 
 from __future__ import annotations
 
-from typing import Any
+import numbers
+import sys
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
-from autograd import backward as _backward
 from autograd import mode as _mode
-from autograd.scalars import Scalar, coerce, is_constant, math_of
+from autograd.rules import RULES, Rule
+from autograd.scalars import FloatKind, Scalar, coerce, is_constant, is_symbolic, kind_of, number_text
 
 _NUMBERS = (float, int)  # the common constants, checked before is_constant's slower ABC check
 _RECORDING = _mode.RECORDING
@@ -16,25 +19,31 @@ _current_mode = _mode._mode.get  # mode.current() without its Python call: it ru
 class Value:
     """A node of the graph: `data`, `grad` (∂loss/∂node after backward), `parents`, `local_grads`.
 
-    A node is one object: its (at most two) parents and their local derivatives sit in slots, and
-    `parents` / `local_grads` are tuples made on demand. No tuple per node means a third of the
-    allocations for the cyclic garbage collector to count and walk, and about 144 bytes per node.
+    A node is one object. Its (at most two) operands sit in the slots `_x` and `_y`: a Value, a
+    constant (the 2 of `x * 2`, leaky_relu's slope) or None; `_dx` and `_dy` hold ∂node/∂operand for a
+    Value operand, None otherwise. So a node keeps all it was computed from (`op` names its rule in
+    `autograd.rules`) in about 144 bytes; `parents` / `local_grads` are tuples made on demand.
+
+    `==` is identity and Values are hashable (graphs keep them in sets and dicts): compare data with
+    `a.data == b.data`. `< <= > >=` compare the data, so `max(a, b)` returns the larger Value itself.
     """
 
     __slots__ = ("_dx", "_dy", "_x", "_y", "data", "grad", "label", "op")
 
     data: Scalar
-    grad: Scalar
+    grad: Any  # a number of the data's kind; a Value after backward(create_graph=True)
     label: str | None
     op: str
-    _x: Value | None  # the first parent (None for a leaf)
-    _dx: Scalar  # ∂node/∂x
-    _y: Value | None  # the second parent (None for a leaf or a unary op)
-    _dy: Scalar  # ∂node/∂y
+    _x: Any  # the first operand: a Value, a constant, or None for a leaf
+    _dx: Scalar  # ∂node/∂x where x is a Value, else None
+    _y: Any  # the second operand: a Value, a constant, or None
+    _dy: Scalar  # ∂node/∂y where y is a Value, else None
 
     def __init__(self, data: Any, label: str | None = None) -> None:
         if type(data) is not float:
             data = coerce(data)
+        if label is not None and type(label) is not str:
+            raise TypeError(f"Value label must be a str, not {type(label).__name__}")
         self.data = data
         self.grad = 0
         self.label = label
@@ -43,139 +52,86 @@ class Value:
 
     @property
     def parents(self) -> tuple[Value, ...]:
-        """The nodes this one was computed from (empty for a leaf)."""
-        if self._x is None:
-            return ()
-        return (self._x,) if self._y is None else (self._x, self._y)
+        """The nodes this one was computed from (empty for a leaf; constants are not nodes)."""
+        if self._dy is None:
+            return () if self._dx is None else (self._x,)
+        return (self._y,) if self._dx is None else (self._x, self._y)
 
     @property
     def local_grads(self) -> tuple[Scalar, ...]:
         """∂node/∂parent for each parent, taken at forward time."""
-        if self._x is None:
-            return ()
-        return (self._dx,) if self._y is None else (self._dx, self._dy)
+        return tuple(d for d in (self._dx, self._dy) if d is not None)
 
     def __repr__(self) -> str:
-        grad = float(self.grad) if type(self.data) is float else self.grad
         label = f", label={self.label!r}" if self.label is not None else ""
-        return f"Value(data={self.data!r}, grad={grad!r}{label})"
+        return f"Value(data={number_text(self.data)}, grad={number_text(self.grad)}{label})"
 
-    # -- arithmetic: z = x op y, with ∂z/∂x and ∂z/∂y --------------------------------------------
+    # -- the data as a Python number (as for a PyTorch 0-dim tensor) ----------------------------------
 
-    def __add__(self, other: Value | Scalar) -> Value:
-        """x + y: ∂/∂x = ∂/∂y = 1."""
-        if isinstance(other, Value):
-            return _node(self.data + other.data, "+", self, 1, other, 1)
-        if isinstance(other, _NUMBERS) or is_constant(other):
-            return _node(self.data + other, "+", self, 1)
-        return NotImplemented
+    def item(self) -> Scalar:
+        """The data: a float, a Fraction or a sympy expression."""
+        return self.data
 
-    __radd__ = __add__
+    def _sympy_(self) -> Any:
+        """Refuse sympy's conversion, so `sympy_number + value` falls back to Value's operator."""
+        raise sys.modules["sympy"].SympifyError(self)
 
-    def __sub__(self, other: Value | Scalar) -> Value:
-        """x - y: ∂/∂x = 1, ∂/∂y = -1."""
-        if isinstance(other, Value):
-            return _node(self.data - other.data, "-", self, 1, other, -1)
-        if isinstance(other, _NUMBERS) or is_constant(other):
-            return _node(self.data - other, "-", self, 1)
-        return NotImplemented
+    def __float__(self) -> float:
+        return float(self.data)
 
-    def __rsub__(self, other: Scalar) -> Value:
-        """c - x: ∂/∂x = -1."""
-        if isinstance(other, _NUMBERS) or is_constant(other):
-            return _node(other - self.data, "-", self, -1)
-        return NotImplemented
+    def __int__(self) -> int:
+        return int(self.data)
 
-    def __mul__(self, other: Value | Scalar) -> Value:
-        """x * y: ∂/∂x = y, ∂/∂y = x."""
-        if isinstance(other, Value):
-            return _node(self.data * other.data, "*", self, other.data, other, self.data)
-        if isinstance(other, _NUMBERS) or is_constant(other):
-            return _node(self.data * other, "*", self, other)
-        return NotImplemented
+    def __bool__(self) -> bool:
+        """The truth of the data: `if Value(0.0):` does not run."""
+        return bool(self.data)
 
-    __rmul__ = __mul__
+    def __format__(self, spec: str) -> str:
+        """f"{v:.3f}" formats the data; f"{v}" is the repr."""
+        if not spec:
+            return repr(self)
+        return format(float(self.data) if isinstance(self.data, Fraction) else self.data, spec)
 
-    def __truediv__(self, other: Value | Scalar) -> Value:
-        """x / y: ∂/∂x = 1/y, ∂/∂y = -x/y²."""
-        if isinstance(other, Value):
-            out = _divide(self.data, other.data)
-            return _node(out, "/", self, 1 / other.data, other, -out / other.data)
-        if isinstance(other, _NUMBERS) or is_constant(other):
-            out = _divide(self.data, other)  # first: x / 0 raises naming both operands
-            return _node(out, "/", self, math_of(self.data).reciprocal(other))
-        return NotImplemented
+    def __lt__(self, other: Value | Scalar) -> bool:
+        return bool(self.data < _data(other))
 
-    def __rtruediv__(self, other: Scalar) -> Value:
-        """c / x: ∂/∂x = -c/x²."""
-        if isinstance(other, _NUMBERS) or is_constant(other):
-            out = _divide(other, self.data)
-            return _node(out, "/", self, -out / self.data)
-        return NotImplemented
+    def __le__(self, other: Value | Scalar) -> bool:
+        return bool(self.data <= _data(other))
 
-    def __neg__(self) -> Value:
-        """-x: ∂/∂x = -1."""
-        return _node(-self.data, "neg", self, -1)
+    def __gt__(self, other: Value | Scalar) -> bool:
+        return bool(self.data > _data(other))
+
+    def __ge__(self, other: Value | Scalar) -> bool:
+        return bool(self.data >= _data(other))
+
+    __eq__ = object.__eq__  # identity: Values live in sets and dicts
+    __hash__ = object.__hash__
+
+    # -- ops: made from autograd.rules below; each docstring quotes its rule ---------------------------
 
     def __pos__(self) -> Value:
         """+x is x itself."""
         return self
 
-    def __pow__(self, other: Value | Scalar) -> Value:
-        """x ** n: ∂/∂x = n·x^(n-1); with a Value exponent also ∂/∂n = x^n · ln x."""
-        x = self.data
-        kind = math_of(x)
-        if isinstance(other, Value):
-            n = other.data
-            out = kind.pow(x, n)
-            return _node(out, "**", self, kind.pow_local(x, n), other, out * kind.log_base(x))
-        if isinstance(other, _NUMBERS) or is_constant(other):
-            return _node(kind.pow(x, other), "**", self, kind.pow_local(x, other))
-        return NotImplemented
-
-    def __rpow__(self, other: Scalar) -> Value:
-        """c ** x, with c as a constant leaf of x's kind (so 2 ** x stays exact or symbolic)."""
-        if isinstance(other, _NUMBERS) or is_constant(other):
-            return Value(math_of(self.data).constant(other)) ** self
-        return NotImplemented
-
-    # -- functions: y = f(x), with f'(x) --------------------------------------------------------
-
-    def exp(self) -> Value:
-        """e^x: f' = e^x."""
-        out = math_of(self.data).exp(self.data)
-        return _node(out, "exp", self, out)
-
-    def log(self) -> Value:
-        """ln x: f' = 1/x."""
-        x = self.data
-        return _node(math_of(x).log(x), "log", self, 1 / x)
-
-    def tanh(self) -> Value:
-        """tanh x: f' = 1 - tanh² x."""
-        out = math_of(self.data).tanh(self.data)
-        return _node(out, "tanh", self, 1 - out * out)
-
-    def sigmoid(self) -> Value:
-        """The logistic σ(x) = 1 / (1 + e^-x): f' = σ(x)(1 - σ(x))."""
-        out = math_of(self.data).sigmoid(self.data)
-        return _node(out, "sigmoid", self, out * (1 - out))
-
-    def relu(self) -> Value:
-        """ReLU(x) = max(x, 0): f' = 1 if x >= 0 else 0 (the series' convention at 0)."""
-        out, local = math_of(self.data).relu(self.data)
-        return _node(out, "relu", self, local)
-
     def leaky_relu(self, slope: Scalar = 0.01) -> Value:
         """LeakyReLU(x) = x if x >= 0 else slope·x: f' = 1 if x >= 0 else slope."""
-        out, local = math_of(self.data).leaky_relu(self.data, slope)
-        return _node(out, "leaky_relu", self, local)
+        if isinstance(slope, Value | bool) or not (isinstance(slope, numbers.Real) or is_symbolic(slope)):
+            raise TypeError(
+                "leaky_relu slope must be an int, float, Fraction or sympy expression, "
+                f"not {type(slope).__name__}"
+            )
+        return self._leaky_relu(slope)
 
     # -- the learning flow ----------------------------------------------------------------------
 
-    def backward(self, grad: Scalar = 1) -> None:
-        """Add ∂self/∂node to every node's grad: the impacts of all paths, summed (chain rule)."""
-        _backward.backward(self, grad)
+    def backward(self, grad: Scalar = 1, create_graph: bool = False) -> None:
+        """Add ∂self/∂node to every node's grad: the impacts of all paths, summed (chain rule).
+
+        With `create_graph`, every grad becomes a Value whose graph can be back-propagated again.
+        """
+        from autograd.backward import backward
+
+        backward(self, grad, create_graph)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut from the graph."""
@@ -183,14 +139,47 @@ class Value:
 
     def is_leaf(self) -> bool:
         """Whether the node has no parents (an input, a weight or a constant)."""
-        return self._x is None
+        return self._dx is None and self._dy is None
+
+    def abs(self) -> Value:
+        """|x|: f' = sign(x), 0 at 0."""
+        return self.__abs__()
+
+    if TYPE_CHECKING:  # the ops made from autograd.rules at import (below), as type checkers see them
+
+        def __add__(self, other: Value | Scalar) -> Value: ...
+        def __radd__(self, other: Value | Scalar) -> Value: ...
+        def __sub__(self, other: Value | Scalar) -> Value: ...
+        def __rsub__(self, other: Value | Scalar) -> Value: ...
+        def __mul__(self, other: Value | Scalar) -> Value: ...
+        def __rmul__(self, other: Value | Scalar) -> Value: ...
+        def __truediv__(self, other: Value | Scalar) -> Value: ...
+        def __rtruediv__(self, other: Value | Scalar) -> Value: ...
+        def __pow__(self, other: Value | Scalar) -> Value: ...
+        def __rpow__(self, other: Value | Scalar) -> Value: ...
+        def __neg__(self) -> Value: ...
+        def __abs__(self) -> Value: ...
+        def exp(self) -> Value: ...
+        def log(self) -> Value: ...
+        def sqrt(self) -> Value: ...
+        def sin(self) -> Value: ...
+        def cos(self) -> Value: ...
+        def tanh(self) -> Value: ...
+        def sigmoid(self) -> Value: ...
+        def relu(self) -> Value: ...
+        def _leaky_relu(self, slope: Scalar) -> Value: ...
+
+
+def _data(other: Value | Scalar) -> Scalar:
+    """The data of a Value, or a number as it is (for comparisons)."""
+    return other.data if isinstance(other, Value) else other
 
 
 _new = object.__new__
 
 
-def _node(data: Scalar, op: str, x: Value, dx: Scalar, y: Value | None = None, dy: Scalar = None) -> Value:
-    """The node op(x[, y]) with ∂node/∂x = dx (and ∂node/∂y = dy): the operators' fast constructor."""
+def _node(data: Scalar, op: str, x: Any, dx: Scalar, y: Any = None, dy: Scalar = None) -> Value:
+    """The node op(x[, y]) with ∂node/∂x = dx and ∂node/∂y = dy (None for a constant operand)."""
     if type(data) is not float:
         data = coerce(data)
     node: Value = _new(Value)
@@ -205,18 +194,99 @@ def _node(data: Scalar, op: str, x: Value, dx: Scalar, y: Value | None = None, d
     return node
 
 
-def _divide(x: Scalar, y: Scalar) -> Scalar:
-    """x / y, or a ZeroDivisionError that names both operands."""
-    try:
-        return x / y
-    except ZeroDivisionError:
-        raise ZeroDivisionError(f"division by zero: {x!r} / {y!r}") from None
-
-
-def _records(data: Scalar, op: str, x: Value, y: Value | None) -> bool:
-    """Outside the default mode: whether the node keeps its parents (no_grad), after the anomaly check."""
+def _records(data: Scalar, op: str, x: Any, y: Any) -> bool:
+    """Outside the default mode: whether the node keeps its operands (no_grad), after the anomaly check."""
     mode = _mode.current()
-    operands = (x,) if y is None else (x, y)
+    operands = [v for v in (x, y) if isinstance(v, Value)]
     if mode.detect_anomaly and _mode.is_nan(data) and not any(_mode.is_nan(p.data) for p in operands):
         raise FloatingPointError(f"op {op!r} produced NaN from {', '.join(map(repr, operands))}")
     return mode.grad_enabled
+
+
+# -- the operators, written from the rules' formulas ---------------------------------------------------
+# Each method inlines its rule's formulas (the float path stays one call per node); `k` is the kind.
+
+_KIND = "k = _FLOAT if type({0}) is float else kind_of({0})"
+_IS_CONSTANT = "type(other) in _NUMBERS or is_constant(other)"
+
+_UNARY = """
+def {method}(self):
+    x = self.data
+    {kind}
+    out = {forward}
+    return _node(out, {name!r}, self, {dx})
+"""
+
+_BINARY = """
+def {method}(self, other):
+    x = self.data
+    {kind}
+    if isinstance(other, Value):
+        y = other.data
+        out = {forward}
+        return _node(out, {name!r}, self, {dx}, other, {dy})
+    if {is_constant}:
+        try:
+            y = other if type(other) is float and k is _FLOAT else k.constant(other)
+        except OverflowError as error:
+            raise OverflowError(f"{name}: {{error}}") from None
+        out = {forward}
+        return _node(out, {name!r}, self, {dx}, y, None)
+    return NotImplemented
+"""
+
+_WITH_CONSTANT = """
+def {method}(self, other):
+    x = self.data
+    {kind}
+    y = k.constant(other)
+    out = {forward}
+    return _node(out, {name!r}, self, {dx}, y, None)
+"""
+
+_REFLECTED = """
+def {reflected}(self, other):
+    if not ({is_constant}):
+        return NotImplemented
+    y = self.data
+    {kind_y}
+    try:
+        x = other if type(other) is float and k is _FLOAT else k.constant(other)
+    except OverflowError as error:
+        raise OverflowError(f"{name}: {{error}}") from None
+    out = {forward}
+    return _node(out, {name!r}, x, None, self, {dy})
+"""
+
+
+def _operator_source(rule: Rule) -> str:
+    """The Python source of the Value method(s) that apply `rule`."""
+    template = _UNARY if rule.arity == 1 else _BINARY if rule.dy is not None else _WITH_CONSTANT
+    fields = {
+        **vars(rule),
+        "kind": _KIND.format("x"),
+        "kind_y": _KIND.format("y"),
+        "is_constant": _IS_CONSTANT,
+    }
+    source = template.format(**fields)
+    if rule.reflected:
+        source += _REFLECTED.format(**fields)
+    return source
+
+
+def _install(rule: Rule) -> None:
+    """Define the Value method(s) of `rule`, documented with its formulas."""
+    namespace: dict[str, Any] = {"Value": Value, "_node": _node, "_FLOAT": FloatKind, "kind_of": kind_of,
+                 "_NUMBERS": _NUMBERS, "is_constant": is_constant}
+    exec(_operator_source(rule), namespace)
+    for method in (rule.method, rule.reflected):
+        if method:
+            function = namespace[method]
+            derivatives = f"∂/∂x = {rule.dx}" + (f", ∂/∂y = {rule.dy}" if rule.dy else "")
+            function.__doc__ = f"{rule.name}: out = {rule.forward}; {derivatives} (autograd.rules)."
+            function.__qualname__ = f"Value.{method}"
+            setattr(Value, method, function)
+
+
+for _rule in RULES.values():
+    _install(_rule)

@@ -12,59 +12,33 @@ While drawing, each instruction is evaluated on floats and kept only if its oper
 op's domain with a margin (see `in_domain`), so every program is smooth enough for central
 differences around its inputs.
 
+The ops and their domains come from the registry `ops.OPS`:
+
     float_programs()     every op, float inputs
-    fraction_programs()  the ops that stay exact on Fractions: + - * / ** (integer exponent), neg, relu,
-                         leaky_relu (Fraction slope)
+    fraction_programs()  the ops that stay exact on Fractions (** with integer constant exponents only)
     rational_programs()  the rational ops only (+ - * / ** integer, neg), for sympy
 """
 
 from __future__ import annotations
 
-import math
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from hypothesis import strategies as st
+from ops import MARGIN, OPS
 
 Operand = int | Fraction  # an int is the index of an earlier node, a Fraction a constant
 
-BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-}
-RATIONAL_OPS = ("+", "-", "*", "/", "**", "neg")
-EXACT_OPS = (*RATIONAL_OPS, "relu", "leaky_relu")
-FLOAT_OPS = (*EXACT_OPS, "exp", "log", "tanh", "sigmoid")
-
-LEAKY_SLOPE = Fraction(1, 10)  # the slope leaky_relu instructions pass (exact, and unlike the default)
+EXACT_OPS = tuple(op.name for op in OPS.values() if op.exact)
+RATIONAL_OPS = tuple(op.name for op in OPS.values() if op.rational)
+FLOAT_OPS = tuple(OPS)
 BOUND = 100.0  # every node's |value| stays below it
-MARGIN = 0.1  # divisors, log arguments and the bases of non-integer powers stay this far above 0
-KINK = 0.05  # relu and leaky_relu arguments of float programs stay this far from their kink at 0
 
 FLOAT_INPUTS = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 FRACTION_INPUTS = st.builds(Fraction, st.integers(-30, 30), st.sampled_from([1, 2, 3, 4, 5, 10]))
 CONSTANTS = st.builds(Fraction, st.integers(-20, 20), st.sampled_from([1, 1, 2, 4, 5]))
-
-
-def _sigmoid(x: float) -> float:
-    """The logistic 1 / (1 + e^-x) on a float."""
-    return 1 / (1 + math.exp(-x))
-
-
-FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
-    "exp": math.exp,
-    "log": math.log,
-    "tanh": math.tanh,
-    "sigmoid": _sigmoid,
-    "relu": lambda x: max(x, 0.0),
-    "leaky_relu": lambda x, slope: x if x >= 0 else slope * x,
-}
 
 
 @dataclass(frozen=True)
@@ -84,57 +58,43 @@ class Program:
 
 
 def evaluate(
-    program: Program,
-    leaves: Sequence[Any],
-    constant: Callable[[Fraction], Any] = float,
-    functions: dict[str, Callable[..., Any]] | None = None,
+    program: Program, leaves: Sequence[Any], constant: Callable[[Fraction], Any] = float, real: bool = False
 ) -> list[Any]:
     """Every node of `program` run on `leaves`: the leaves, then each instruction's result (output last).
 
-    `constant` turns the program's Fraction constants into the leaves' kind; `functions` maps the
-    names of exp, log, ... to functions, or is None to call them as methods (Value, dual numbers).
+    `constant` turns the program's Fraction constants into the leaves' kind; `real` applies the ops'
+    float functions (else their Value form, which Duals share).
     """
     nodes = list(leaves)
     for instruction in program.instructions:
         args = [nodes[x] if type(x) is int else constant(x) for x in instruction.operands]
-        nodes.append(apply(instruction.op, args, functions))
+        nodes.append(apply(instruction.op, args, real))
     return nodes
 
 
-def apply(op: str, args: Sequence[Any], functions: dict[str, Callable[..., Any]] | None = None) -> Any:
-    """`op` on `args`: an operator, unary minus, or a function (a method when `functions` is None)."""
-    if op in BINARY:
-        return BINARY[op](*args)
-    if op == "neg":
-        return -args[0]
-    if functions is None:
-        return getattr(args[0], op)(*args[1:])
-    return functions[op](*args)
+def apply(op: str, args: Sequence[Any], real: bool = False) -> Any:
+    """`op` (a name of the registry `ops.OPS`) on `args`: Values or Duals, or floats where `real`."""
+    return (OPS[op].real if real else OPS[op].value)(*args)
 
 
 def in_domain(instruction: Instruction, args: Sequence[float], exact: bool = False) -> bool:
-    """Whether the floats `args` lie inside the instruction's domain, away from poles and cuts.
+    """Whether the floats `args` lie inside the op's smooth domain (the registry's), away from poles.
 
-    Unless `exact`, also away from the kinks of relu and leaky_relu, where central differences fail.
+    With `exact`, relu, leaky_relu and abs may meet their kink at 0 (no central differences there); a
+    constant integer exponent takes any base (but 0 to a negative power).
     """
     op = instruction.op
-    if op == "/":
-        return abs(args[1]) >= MARGIN
-    if op == "log":
-        return args[0] >= MARGIN
-    if op in ("relu", "leaky_relu"):
-        return exact or abs(args[0]) >= KINK
-    if op == "**":
-        base, exponent = args
-        integer = type(instruction.operands[1]) is Fraction and exponent.is_integer()
-        return base >= MARGIN or (integer and (exponent >= 0 or abs(base) >= MARGIN))
-    return True
+    if op == "**" and type(instruction.operands[1]) is Fraction and args[1].is_integer():
+        return args[1] >= 0 or abs(args[0]) >= MARGIN
+    if exact and op in ("relu", "leaky_relu", "abs"):
+        return True
+    return OPS[op].domain(*args)
 
 
 def _float_result(op: str, args: Sequence[float]) -> float | None:
     """`op` on floats, or None when the result is undefined, complex or beyond BOUND."""
     try:
-        out = apply(op, args, FLOAT_FUNCTIONS)
+        out = apply(op, args, real=True)
     except (ArithmeticError, ValueError):
         return None
     if isinstance(out, complex) or not abs(out) <= BOUND:
@@ -146,9 +106,7 @@ def _candidates(ops: Sequence[str], a: int, b: Operand, exact: bool) -> list[Ins
     """The instructions that can combine node `a` with operand `b` (either way round)."""
     out = []
     for op in ops:
-        if op == "leaky_relu":
-            out.append(Instruction(op, (a, LEAKY_SLOPE)))
-        elif op not in BINARY:
+        if OPS[op].arity == 1:
             out.append(Instruction(op, (a,)))
         elif op == "**" and exact:  # exact kinds only take integer constant exponents
             if type(b) is not int and b.denominator == 1:

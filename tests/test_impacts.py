@@ -83,3 +83,6 @@ def test_a_path_reads_as_nodes_and_factors() -> None:
     out.label = "out"
     [path] = impacts(out, x)
     assert str(path) == "x -> * -> out: 3 · 1 = 3"
+    y = Value(Fraction(3, 2), label="y")
+    [path] = impacts(Value(Fraction(-3)) * y, y)
+    assert str(path) == "y -> *: -3 = -3"  # exact numbers as a learner writes them, not Fraction(-3, 1)

@@ -50,9 +50,11 @@ def test_a_new_value_is_a_leaf_with_zero_grad() -> None:
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (Value(2.0, label="x"), "Value(data=2.0, grad=0.0, label='x')"),
-        (Value(2), "Value(data=2.0, grad=0.0)"),
-        (Value(F(1, 2), label="w"), "Value(data=Fraction(1, 2), grad=0, label='w')"),
+        (Value(2.0, label="x"), "Value(data=2.0, grad=0, label='x')"),
+        (Value(2), "Value(data=2.0, grad=0)"),
+        (Value(F(1, 2), label="w"), "Value(data=1/2, grad=0, label='w')"),
+        (Value(F(-3)), "Value(data=-3, grad=0)"),
+        (Value(F(10**5000)), "Value(data=≈1.0e+5000 (5002 digits), grad=0)"),
     ],
 )
 def test_repr(value: Value, text: str) -> None:
@@ -225,20 +227,20 @@ def test_is_leaf() -> None:
 ERRORS: list[tuple[Callable[[], Any], type[Exception], str]] = [
     (lambda: Value(0.0).log(), ValueError, r"log\(0\.0\) is undefined"),
     (lambda: Value(-1.0).log(), ValueError, r"log\(-1\.0\) is undefined"),
-    (lambda: Value(F(0)).log(), ValueError, r"log\(Fraction\(0, 1\)\) is undefined"),
+    (lambda: Value(F(0)).log(), ValueError, r"log\(0\) is undefined"),
     (lambda: Value(1.0) / Value(0.0), ZeroDivisionError, r"division by zero: 1\.0 / 0\.0"),
-    (lambda: Value(1.0) / 0, ZeroDivisionError, r"division by zero: 1\.0 / 0"),
-    (lambda: Value(F(1)) / 0, ZeroDivisionError, r"division by zero: Fraction\(1, 1\) / 0"),
-    (lambda: 2 / Value(0.0), ZeroDivisionError, r"division by zero: 2 / 0\.0"),
-    (lambda: Value(0.0) ** -1, ZeroDivisionError, r"pow: 0\.0 \*\* -1 divides by zero"),
-    (lambda: Value(F(0)) ** -2, ZeroDivisionError, r"pow: Fraction\(0, 1\) \*\* -2 divides by zero"),
+    (lambda: Value(1.0) / 0, ZeroDivisionError, r"division by zero: 1\.0 / 0\.0"),
+    (lambda: Value(F(1)) / 0, ZeroDivisionError, r"division by zero: 1 / 0"),
+    (lambda: 2 / Value(0.0), ZeroDivisionError, r"division by zero: 2\.0 / 0\.0"),
+    (lambda: Value(0.0) ** -1, ZeroDivisionError, r"pow: 0\.0 \*\* -1\.0 divides by zero"),
+    (lambda: Value(F(0)) ** -2, ZeroDivisionError, r"pow: 0 \*\* -2 divides by zero"),
     (lambda: Value(0.0) ** Value(-1.0), ZeroDivisionError, r"pow: 0\.0 \*\* -1\.0 divides by zero"),
     (lambda: Value(-8.0) ** 0.5, ValueError, r"pow: -8\.0 \*\* 0\.5 is not real"),
     (lambda: Value(-8.0) ** Value(0.5), ValueError, r"pow: -8\.0 \*\* 0\.5 is not real"),
-    (lambda: Value(10.0) ** 400, ValueError, r"pow: 10\.0 \*\* 400 overflows"),
-    (lambda: Value(1e-200) ** -1, ValueError, r"derivative of 1e-200 \*\* -1 overflows"),
+    (lambda: Value(10.0) ** 400, ValueError, r"pow: 10\.0 \*\* 400\.0 overflows"),
+    (lambda: Value(1e-200) ** -1, ValueError, r"derivative at 1e-200 overflows"),
     (lambda: Value(1000.0).exp(), ValueError, r"exp\(1000\.0\) overflows"),
-    (lambda: Value(F(1000)).exp(), ValueError, r"exp\(1000\.0\) overflows"),
+    (lambda: Value(F(1000)).exp(), ValueError, r"exp\(1000\) overflows"),
 ]
 
 
