@@ -1,7 +1,10 @@
-"""PyTorch as a test oracle: random graphs, grad() and every nn layer against float64 torch autograd.
+"""PyTorch as a test oracle: random graphs, grad(), second derivatives and every nn layer against
+float64 torch autograd.
 
-Every comparison goes through `LARGEST.check`: ours and PyTorch's must agree to 1e-10 relative
-(absolute below 1), and the largest difference seen is printed at the end of the pytest run.
+The random graphs run over every op of the registry `ops.OPS`: on tensors, each op's Value form
+(`x.exp()`, `abs(x)`, `x ** y`, ...) is PyTorch's own op of the same name; TORCH_FORMS lists the ops
+where it is not. Every comparison goes through `LARGEST.check`: ours and PyTorch's must agree to
+1e-10 relative (absolute below 1), and the largest difference seen is printed at the end of the run.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from nn_strategies import SEEDS, batches, models
-from strategies import BINARY, FLOAT_OPS, Program, evaluate, float_programs
+from ops import LEAKY_SLOPE, OPS
+from strategies import Program, evaluate, float_programs
 
-from autograd import Value, grad
+from autograd import Value, grad, hessian
 from nn import Module, to_torch
 
 torch = pytest.importorskip(
@@ -27,14 +31,9 @@ F = torch.nn.functional
 
 TOLERANCE = 1e-10
 
-# Our op name -> its PyTorch function (operators and unary minus apply to tensors as they are).
-TORCH_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "exp": torch.exp,
-    "log": torch.log,
-    "tanh": torch.tanh,
-    "sigmoid": torch.sigmoid,
-    "relu": torch.relu,
-    "leaky_relu": lambda x, slope: F.leaky_relu(x, slope),
+# The ops whose Value form is not a tensor's op of the same name: op name -> PyTorch function.
+TORCH_FORMS: dict[str, Callable[..., Any]] = {
+    "leaky_relu": lambda x: F.leaky_relu(x, float(LEAKY_SLOPE)),
 }
 
 
@@ -77,9 +76,12 @@ def leaf(x: float) -> torch.Tensor:
 
 def run_torch(program: Program) -> list[torch.Tensor]:
     """Every node of `program` as a float64 tensor, each keeping its grad after backward."""
-    nodes = evaluate(program, [leaf(x) for x in program.inputs], float, TORCH_FUNCTIONS)
-    for node in nodes[len(program.inputs) :]:
+    nodes = [leaf(x) for x in program.inputs]
+    for instruction in program.instructions:
+        args = [nodes[x] if type(x) is int else float(x) for x in instruction.operands]
+        node = TORCH_FORMS.get(instruction.op, OPS[instruction.op].value)(*args)
         node.retain_grad()
+        nodes.append(node)
     return nodes
 
 
@@ -88,8 +90,8 @@ def grad_of(tensor: torch.Tensor | None) -> float:
     return 0.0 if tensor is None else tensor.item()
 
 
-def test_every_op_has_a_torch_twin() -> None:
-    assert set(FLOAT_OPS) - set(BINARY) - {"neg"} == set(TORCH_FUNCTIONS)
+def test_torch_forms_name_ops_of_the_registry() -> None:
+    assert set(TORCH_FORMS) <= set(OPS)
 
 
 @given(float_programs(max_inputs=4, max_instructions=12))
@@ -155,3 +157,51 @@ def test_every_layer_agrees_with_its_torch_twin(drawn: tuple[Module, int], data:
     assert list(theirs) == [name for name, _ in model.named_parameters()]
     for name, p in model.named_parameters():
         LARGEST.check(p.grad, theirs[name], f"δ{name}")
+
+
+def torch_grads(
+    output: torch.Tensor, inputs: Sequence[torch.Tensor], create_graph: bool = False
+) -> list[Any]:
+    """∂output/∂input for each input, a zero tensor where none flows (output constant in it)."""
+    if not output.requires_grad:
+        return [torch.zeros((), dtype=torch.float64) for _ in inputs]
+    found = torch.autograd.grad(
+        output, inputs, retain_graph=True, create_graph=create_graph, allow_unused=True
+    )
+    return [torch.zeros((), dtype=torch.float64) if g is None else g for g in found]
+
+
+@pytest.mark.parametrize("how", ["backward", "grad"])
+@given(float_programs(max_inputs=3, max_instructions=10), st.data())
+def test_second_derivatives_agree_with_torch(how: str, program: Program, data: st.DataObject) -> None:
+    leaves = [Value(x) for x in program.inputs]
+    out = evaluate(program, leaves)[-1]
+    if how == "backward":
+        out.backward(create_graph=True)
+        firsts = [x.grad for x in leaves]  # a Value, or the neutral 0 of an input out of the graph
+        for x in leaves:
+            x.grad = 0
+    else:
+        firsts = grad(out, leaves, create_graph=True)
+    theirs = run_torch(program)
+    t_leaves = theirs[: len(leaves)]
+    t_firsts = torch_grads(theirs[-1], t_leaves, create_graph=True)
+    for i, (g, t) in enumerate(zip(firsts, t_firsts)):
+        LARGEST.check(g.data if isinstance(g, Value) else g, t.item(), f"∂out/∂x{i} (create_graph)")
+    rng = random.Random(data.draw(SEEDS, label="weights of the first derivatives"))
+    weights = [rng.uniform(-1, 1) for _ in leaves]
+    sum((c * g for c, g in zip(weights, firsts)), Value(0.0)).backward()
+    seconds = torch_grads(sum(c * t for c, t in zip(weights, t_firsts)), t_leaves)
+    for i, (x, t) in enumerate(zip(leaves, seconds)):
+        LARGEST.check(x.grad, t.item(), f"∂(Σ c·∂out/∂x)/∂x{i}")
+
+
+@given(float_programs(max_inputs=3, max_instructions=10))
+def test_hessian_agrees_with_torch(program: Program) -> None:
+    leaves = [Value(x) for x in program.inputs]
+    ours = hessian(evaluate(program, leaves)[-1], leaves)
+    theirs = run_torch(program)
+    t_leaves = theirs[: len(leaves)]
+    for i, t_first in enumerate(torch_grads(theirs[-1], t_leaves, create_graph=True)):
+        for j, t in enumerate(torch_grads(t_first, t_leaves)):
+            LARGEST.check(ours[i][j], t.item(), f"∂²out/∂x{i}∂x{j}")
