@@ -129,13 +129,15 @@ def _seed(root: Value, grad: Any) -> Scalar:
 def _flow(order: list[Value], root: Value, seed: Scalar, locals_of: Locals) -> dict[Value, Any]:
     """The chain rule without touching any node: each node's gradient, in a dict.
 
-    A node that receives nothing still passes 0 · local on, as `backward` does.
+    A node that receives nothing still passes 0 · local on, as `backward` does (IEEE: 0 · ∞ is NaN),
+    except under create_graph, where no graph is built for it.
     """
     grads: dict[Value, Any] = {root: seed}
+    zero = None if locals_of is _graph_locals else kind_of(root.data).zero
     for node in reversed(order):
-        if node.is_leaf():
+        g = grads.get(node, zero)
+        if g is None or node.is_leaf():  # under create_graph, a node that receives nothing passes nothing
             continue
-        g = grads.get(node, 0)
         for parent, d in locals_of(node):
             if type(d) is Value or d:  # a constant exact 0 passes nothing
                 impact = g if type(d) is int and d == 1 else d * g

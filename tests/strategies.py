@@ -80,7 +80,8 @@ def apply(op: str, args: Sequence[Any], real: bool = False) -> Any:
 def in_domain(instruction: Instruction, args: Sequence[float], exact: bool = False) -> bool:
     """Whether the floats `args` lie inside the op's smooth domain (the registry's), away from poles.
 
-    With `exact`, relu, leaky_relu and abs may meet their kink at 0 (no central differences there); a
+    With `exact`, relu, leaky_relu and abs may meet their kink at 0 and sqrt its pole (no central
+    differences there); a
     constant integer exponent takes any base (but 0 to a negative power).
     """
     op = instruction.op
@@ -88,6 +89,8 @@ def in_domain(instruction: Instruction, args: Sequence[float], exact: bool = Fal
         return args[1] >= 0 or abs(args[0]) >= MARGIN
     if exact and op in ("relu", "leaky_relu", "abs"):
         return True
+    if exact and op == "sqrt":  # √0 = 0 exactly, with an infinite derivative (a relu may block it)
+        return args[0] >= 0
     return OPS[op].domain(*args)
 
 
