@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from autograd import Value
 from nn.activation import Input1D, LeakyReLU, ReLU, Sigmoid, Tanh
 from nn.linear import MLP, Linear
 from nn.module import Module, Sequential
@@ -28,14 +29,15 @@ INSTALL_TORCH = "the bridge to PyTorch needs torch: pip install 'impactgrad[torc
 class Twin(NamedTuple):
     """One row of the table: our layer class, its torch.nn class name, and a converter each way.
 
-    `to_torch(layer)` builds the torch twin of `layer`; `from_torch(module)` builds our layer from a
-    torch module of class `theirs` (None: that torch class comes back as another row's layer).
+    `to_torch(layer, theirs)` builds the torch twin of `layer`, given the torch class;
+    `from_torch(module, ours)` builds our layer of class `ours` from a torch module of class `theirs`
+    (None: that torch class comes back as another row's layer).
     """
 
     ours: type[Module]
     theirs: str
-    to_torch: Callable[[Any], torch.nn.Module]
-    from_torch: Callable[[Any], Module] | None
+    to_torch: Callable[[Any, Any], torch.nn.Module]
+    from_torch: Callable[[Any, Any], Module] | None
 
 
 def _torch() -> Any:
@@ -46,36 +48,26 @@ def _torch() -> Any:
         raise ImportError(INSTALL_TORCH) from error
 
 
-def _linear_to_torch(layer: Linear) -> torch.nn.Module:
-    """torch.nn.Linear with weight[j, i] = W^{k,j}_i and bias[j] = B^k_j."""
+def _new(layer_or_module: object, cls: Callable[[], Any]) -> Any:
+    """A layer without settings or weights: a new one of the other side's class."""
+    return cls()
+
+
+def _numbers(values: Any) -> Any:
+    """Nested lists of Values (or of numbers) as nested lists of floats."""
+    if isinstance(values, Value):
+        return float(values.data)
+    if isinstance(values, (list, tuple)):
+        return [_numbers(v) for v in values]
+    return float(values)
+
+
+def _copy(parameter: Any, values: Any) -> None:
+    """Write nested lists of Values (or numbers) into a tensor of the same shape."""
     import torch  # found: to_torch checked
 
-    bias = layer.bias is not None
-    twin = torch.nn.Linear(layer.in_features, layer.out_features, bias, dtype=torch.float64)
-    weight = [[float(w.data) for w in row] for row in layer.weight]
     with torch.no_grad():
-        twin.weight.copy_(torch.tensor(weight, dtype=torch.float64))
-        if layer.bias is not None:
-            twin.bias.copy_(torch.tensor([float(b.data) for b in layer.bias], dtype=torch.float64))
-    return twin
-
-
-def _linear_from_torch(module: torch.nn.Linear) -> Linear:
-    """Our Linear with W^{k,j}_i = weight[j, i] and B^k_j = bias[j]."""
-    biases = None if module.bias is None else _floats(module.bias)
-    return Linear.from_weights(_floats(module.weight), biases)
-
-
-def _sequential_to_torch(model: Sequential) -> torch.nn.Module:
-    """torch.nn.Sequential of the layers' twins, at the same indices."""
-    import torch  # found: to_torch checked
-
-    return torch.nn.Sequential(*(to_torch(layer) for layer in model))
-
-
-def _sequential_from_torch(module: torch.nn.Sequential) -> Sequential:
-    """Our Sequential of the layers' twins, in the same order."""
-    return Sequential(*(from_torch(layer) for layer in module))
+        parameter.copy_(torch.tensor(_numbers(values), dtype=torch.float64))
 
 
 def _floats(tensor: torch.Tensor) -> Any:
@@ -83,20 +75,47 @@ def _floats(tensor: torch.Tensor) -> Any:
     return tensor.detach().cpu().tolist()
 
 
+def _linear_to_torch(layer: Linear, cls: Any) -> torch.nn.Module:
+    """torch.nn.Linear with weight[j, i] = W^{k,j}_i and bias[j] = B^k_j."""
+    twin: torch.nn.Module = cls(
+        layer.in_features, layer.out_features, layer.bias is not None, dtype=_torch().float64
+    )
+    _copy(twin.weight, layer.weight)
+    if layer.bias is not None:
+        _copy(twin.bias, layer.bias)
+    return twin
+
+
+def _linear_from_torch(module: torch.nn.Linear, cls: type[Linear]) -> Linear:
+    """Our Linear with W^{k,j}_i = weight[j, i] and B^k_j = bias[j]."""
+    return cls.from_weights(_floats(module.weight), None if module.bias is None else _floats(module.bias))
+
+
+def _sequential_to_torch(model: Sequential, cls: Any) -> torch.nn.Module:
+    """torch.nn.Sequential of the layers' twins, at the same indices."""
+    twin: torch.nn.Module = cls(*(to_torch(layer) for layer in model))
+    return twin
+
+
+def _sequential_from_torch(module: torch.nn.Sequential, cls: type[Sequential]) -> Sequential:
+    """Our Sequential of the layers' twins, in the same order."""
+    return cls(*(from_torch(layer) for layer in module))
+
+
 TWINS: tuple[Twin, ...] = (
     Twin(Linear, "Linear", _linear_to_torch, _linear_from_torch),
     Twin(Sequential, "Sequential", _sequential_to_torch, _sequential_from_torch),
     Twin(MLP, "Sequential", _sequential_to_torch, None),
-    Twin(Input1D, "Identity", lambda layer: _torch().nn.Identity(), lambda module: Input1D()),
-    Twin(ReLU, "ReLU", lambda layer: _torch().nn.ReLU(), lambda module: ReLU()),
+    Twin(Input1D, "Identity", _new, _new),
+    Twin(ReLU, "ReLU", _new, _new),
     Twin(
         LeakyReLU,
         "LeakyReLU",
-        lambda layer: _torch().nn.LeakyReLU(float(layer.slope)),
-        lambda module: LeakyReLU(float(module.negative_slope)),
+        lambda layer, cls: cls(float(layer.slope)),
+        lambda module, cls: cls(module.negative_slope),
     ),
-    Twin(Tanh, "Tanh", lambda layer: _torch().nn.Tanh(), lambda module: Tanh()),
-    Twin(Sigmoid, "Sigmoid", lambda layer: _torch().nn.Sigmoid(), lambda module: Sigmoid()),
+    Twin(Tanh, "Tanh", _new, _new),
+    Twin(Sigmoid, "Sigmoid", _new, _new),
 )
 
 
@@ -119,7 +138,7 @@ def to_torch(model: Module) -> torch.nn.Module:
             raise TypeError(f"parameter {name!r} holds a {kind}: to_torch takes float or Fraction weights")
     for twin in TWINS:
         if type(model) is twin.ours:
-            return twin.to_torch(model)
+            return twin.to_torch(model, getattr(_torch().nn, twin.theirs))
     mapped = _names(twin.ours.__name__ for twin in TWINS)
     raise TypeError(f"to_torch cannot map a {type(model).__name__}: it maps {mapped}")
 
@@ -139,7 +158,7 @@ def from_torch(module: torch.nn.Module) -> Module:
             raise TypeError(f"parameter {name!r} is a {p.dtype} tensor: from_torch takes float weights")
     for twin in TWINS:
         if twin.from_torch is not None and type(module) is getattr(nn, twin.theirs):
-            return twin.from_torch(module)
+            return twin.from_torch(module, twin.ours)
     mapped = _names(twin.theirs for twin in TWINS if twin.from_torch)
     raise TypeError(f"from_torch cannot map a {type(module).__name__}: it maps {mapped}")
 
