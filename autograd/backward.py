@@ -8,6 +8,7 @@ factor behind it); every other product follows IEEE 754, as in PyTorch.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from operator import methodcaller
 from typing import Any, overload
 
 from autograd import mode as _mode
@@ -216,46 +217,6 @@ class ValueKind:
         return a * (x.log() if isinstance(x, Value) else kind_of(x).log(x))
 
     @staticmethod
-    def exp(x: Value) -> Value:
-        """e^x."""
-        return x.exp()
-
-    @staticmethod
-    def log(x: Value) -> Value:
-        """ln x."""
-        return x.log()
-
-    @staticmethod
-    def sqrt(x: Value) -> Value:
-        """√x."""
-        return x.sqrt()
-
-    @staticmethod
-    def sin(x: Value) -> Value:
-        """sin x."""
-        return x.sin()
-
-    @staticmethod
-    def cos(x: Value) -> Value:
-        """cos x."""
-        return x.cos()
-
-    @staticmethod
-    def tanh(x: Value) -> Value:
-        """tanh x."""
-        return x.tanh()
-
-    @staticmethod
-    def sigmoid(x: Value) -> Value:
-        """σ(x)."""
-        return x.sigmoid()
-
-    @staticmethod
-    def relu(x: Value) -> Value:
-        """ReLU(x)."""
-        return x.relu()
-
-    @staticmethod
     def leaky_relu(x: Value, slope: Any) -> Value:
         """LeakyReLU(x)."""
         return x.leaky_relu(slope)
@@ -269,3 +230,7 @@ class ValueKind:
     def sign(x: Value) -> Any:
         """The sign of x's data: a constant."""
         return kind_of(x.data).sign(x.data)
+
+
+for _name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"):  # the Value method of that name
+    setattr(ValueKind, _name, staticmethod(methodcaller(_name)))

@@ -50,6 +50,7 @@ class LeakyReLU(Activation):
     """LeakyReLU(x) = x if x >= 0 else slope·x: δ^k = δ^{k+1} if o^{k-1} >= 0 else slope·δ^{k+1}."""
 
     def __init__(self, slope: Scalar = 0.01) -> None:
+        Value(0.0).leaky_relu(slope)  # the engine's check: a slope that is not a number is a TypeError, now
         self.slope = slope
 
     def activate(self, x: Value) -> Value:

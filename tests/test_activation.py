@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
@@ -61,3 +62,9 @@ def test_an_activation_refuses_a_bare_value() -> None:
 def test_an_activation_must_define_activate() -> None:
     with pytest.raises(NotImplementedError, match="Activation does not define activate"):
         Activation()([1.0])
+
+
+@pytest.mark.parametrize("slope", ["0.1", None, Value(0.1)])
+def test_leaky_relu_refuses_a_slope_that_is_not_a_number_at_the_call(slope: Any) -> None:
+    with pytest.raises(TypeError, match="slope"):
+        LeakyReLU(slope)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import sympy
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from ops import BINARY, OPS, UNARY, Op
 
@@ -22,6 +22,7 @@ X, Y = sympy.symbols("x y", real=True)
 POINTS = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 FRACTIONS = st.builds(Fraction, st.integers(-12, 12), st.integers(1, 6))
 ids = [op.name for op in OPS.values()]
+PER_OP = settings(max_examples=min(settings().max_examples, 300))  # sympy references are slow; × every op
 KINKS = ("abs", "relu", "leaky_relu")  # at 0: first derivative by the series' convention, second 0
 
 
@@ -49,6 +50,7 @@ def float_point(op: Op, data: st.DataObject) -> list[float]:
 
 
 @pytest.mark.parametrize("op", OPS.values(), ids=ids)
+@PER_OP
 @given(data=st.data())
 def test_float_first_and_second_derivatives_match_sympy(op: Op, data: st.DataObject) -> None:
     point = float_point(op, data)
@@ -64,6 +66,7 @@ def test_float_first_and_second_derivatives_match_sympy(op: Op, data: st.DataObj
 
 
 @pytest.mark.parametrize("op", OPS.values(), ids=ids)
+@PER_OP
 @given(data=st.data())
 def test_float_derivatives_match_central_differences(op: Op, data: st.DataObject) -> None:
     point = float_point(op, data)
@@ -83,6 +86,7 @@ def exact_point(op: Op, data: st.DataObject) -> list[Fraction]:
 
 
 @pytest.mark.parametrize("op", OPS.values(), ids=ids)
+@PER_OP
 @given(data=st.data())
 def test_exact_first_and_second_derivatives(op: Op, data: st.DataObject) -> None:
     """Exact ops give exactly sympy's derivatives, as Fractions; the others agree as floats."""
@@ -123,6 +127,7 @@ def test_symbolic_first_and_second_derivatives_equal_sympys(op: Op) -> None:
 
 
 @pytest.mark.parametrize("op", BINARY, ids=[op.name for op in BINARY])
+@PER_OP
 @given(data=st.data())
 def test_binary_ops_take_a_number_on_either_side(op: Op, data: st.DataObject) -> None:
     x, y = float_point(op, data)
