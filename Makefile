@@ -7,15 +7,16 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 .PHONY: demo test lint lab bench graphviz clean
 
 $(STAMP): pyproject.toml
+	@echo "Installing impactgrad and its extras (dev, notebook, bench, torch: PyTorch 2.13.0, CPU build, about 800 MB) into $(VENV): a few minutes the first time."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	@echo "Installing into $(VENV): impactgrad with its extras dev, notebook, bench and torch (PyTorch 2.13.0, CPU build, about 800 MB)"
 	$(BIN)/python -m pip install --quiet -e '.[dev,notebook,bench,torch]'
 	rm -f $(VENV)/.installed-*; touch $@
 
 # The system Graphviz binary (`dot`), installed with apt-get or brew where it is missing.
 graphviz:
 	@command -v dot >/dev/null 2>&1 || { \
+	  echo "Installing Graphviz (the system program 'dot'): the pictures of graphs are rendered with it."; \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq graphviz >/dev/null; \
@@ -32,11 +33,14 @@ lint: $(STAMP)
 test: $(STAMP) graphviz lint
 	$(BIN)/python -m pytest
 
+# JupyterLab refuses to start as root unless told: containers often run as root, so tell it (and say so).
 lab: $(STAMP) graphviz
-	$(BIN)/jupyter lab notebooks/
+	@if [ "$$(id -u)" = 0 ]; then echo "Running as root: starting JupyterLab with --allow-root."; fi
+	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
+# A quick run (about 15 s) by default; `make bench FULL=1` for the full one (over eight minutes).
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(if $(FULL),,--quick)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis

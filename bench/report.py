@@ -1,4 +1,4 @@
-"""The benchmark's results as a Markdown table, and the issue's targets checked against them."""
+"""The benchmark's results as Markdown tables: time per workload and engine, memory, crash depth."""
 
 from __future__ import annotations
 
@@ -29,38 +29,8 @@ def ratio(workload: dict[str, Any], numerator: str, denominator: str) -> float |
     return None
 
 
-def targets(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """The issue's four targets: the measured value, the bound and whether it is met."""
-    workloads, memory = document["workloads"], document["memory"]
-    longest = max((k for k in workloads if k.startswith("chain")), key=lambda k: float(k.split()[1]))
-    rows = []
-    for name, workload, bound in (("moons_step", "moons_step", 1 / 6), (f"{longest}", longest, 1 / 5)):
-        value = ratio(workloads[workload], OURS, MICROGRAD)
-        rows.append({
-            "target": f"{name}: impactgrad ÷ micrograd ≤ 1/{round(1 / bound)}",
-            "value": value, "text": "—" if value is None else f"{value:.3f} (1/{1 / value:.1f})",
-            "met": value is not None and value <= bound,
-        })
-    ours = memory.get(OURS, {})
-    per_node = [ours[k] / ours["nodes"] for k in ("after_forward", "after_backward") if k in ours]
-    rows.append({
-        "target": f"memory, chain {memory['chain']:.0e}: bytes per node ≤ 200",
-        "value": max(per_node) if per_node else None,
-        "text": " / ".join(f"{b:.0f}" for b in per_node) + " (after forward / after backward)",
-        "met": bool(per_node) and max(per_node) <= 200,
-    })
-    graph, no_grad = workloads["forward, graph"].get(OURS), workloads["forward, no_grad"].get(OURS)
-    speedup = graph["median"] / no_grad["median"] if graph and no_grad else None
-    rows.append({
-        "target": "no_grad inference ≥ 3x faster than the forward with a graph",
-        "value": speedup, "text": "—" if speedup is None else f"{speedup:.1f}x",
-        "met": speedup is not None and speedup >= 3,
-    })
-    return rows
-
-
 def markdown(document: dict[str, Any]) -> str:
-    """The whole report: machine, timing table, memory, crash depth, targets."""
+    """The whole report: machine, timing table, memory, crash depth."""
     m, names = document["machine"], document["engines"]
     lines = [
         f"Machine: {m['nproc']} CPUs, {m['cpu']}, {m['implementation']} {m['python']} ({m['platform']}); "
@@ -105,6 +75,4 @@ def markdown(document: dict[str, Any]) -> str:
                 + (f"backward of the chain works up to {crash['limit']} steps (tried)" if depth is None
                    else f"backward raises RecursionError from a chain of {depth} steps")
             )
-    lines += ["", "Targets (issue 5):", ""]
-    lines += [f"- [{'x' if t['met'] else ' '}] {t['target']}: {t['text']}" for t in document["targets"]]
     return "\n".join(lines)

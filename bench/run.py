@@ -3,6 +3,7 @@
 Every workload runs for every engine alternately (A B C A B C ...), each engine in its own process,
 and the medians (with min–max) go to a Markdown table on stdout and to a JSON file.
 Usage: python bench/run.py [--quick] [--check] [--repeats N] [--out PATH]
+(`make bench` runs --quick, about 15 s; `make bench FULL=1` the full run, about nine minutes.)
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import os
 import platform
 import statistics
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -127,23 +131,41 @@ def measure(pool: Engines, method: str, args: tuple[Any, ...], repeats: int) -> 
     }
 
 
+@dataclass
+class Progress:
+    """`[3/9] chain 1e+05 ... 12.3 s` on stderr: which workload runs, and how long it took."""
+
+    steps: int
+    done: int = 0
+
+    @contextmanager
+    def step(self, label: str) -> Iterator[None]:
+        """Announce the workload, run it, print its time."""
+        self.done += 1
+        print(f"[{self.done}/{self.steps}] {label} ...", end="", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        yield
+        print(f" {report.seconds(time.perf_counter() - start)}", file=sys.stderr, flush=True)
+
+
 def benchmark(pool: Engines, sizes: Sizes) -> dict[str, Any]:
     """All workloads: moons_step, chain, wide, inference, memory, micrograd's crash depth."""
     workloads: dict[str, Any] = {}
-    print("moons_step ...", file=sys.stderr)
-    workloads["moons_step"] = measure(pool, "moons_step", (0.05,), sizes.repeats)
+    progress = Progress(steps=len(sizes.chains) + 5)
+    with progress.step("moons_step"):
+        workloads["moons_step"] = measure(pool, "moons_step", (0.05,), sizes.repeats)
     for n in sizes.chains:
-        print(f"chain {n:.0e} ...", file=sys.stderr)
         repeats = sizes.long_chain_repeats if n >= 10**6 else sizes.repeats
-        workloads[f"chain {n:.0e}"] = measure(pool, "chain", (n,), repeats)
-    print(f"wide {sizes.wide:.0e} ...", file=sys.stderr)
-    workloads[f"wide {sizes.wide:.0e}"] = measure(pool, "wide", (sizes.wide,), sizes.repeats)
+        with progress.step(f"chain {n:.0e}"):
+            workloads[f"chain {n:.0e}"] = measure(pool, "chain", (n,), repeats)
+    with progress.step(f"wide {sizes.wide:.0e}"):
+        workloads[f"wide {sizes.wide:.0e}"] = measure(pool, "wide", (sizes.wide,), sizes.repeats)
     for graph, label in ((True, "forward, graph"), (False, "forward, no_grad")):
-        print(f"{label} ...", file=sys.stderr)
-        workloads[label] = measure(pool, "forward", (graph,), sizes.repeats)
-    print("memory, crash depth ...", file=sys.stderr)
-    memory = {name: pool.ask(name, "chain_memory", sizes.memory_chain) for name in pool.names}
-    crash = {name: pool.ask(name, "crash_depth", sizes.crash_limit) for name in (OURS, MICROGRAD)}
+        with progress.step(label):
+            workloads[label] = measure(pool, "forward", (graph,), sizes.repeats)
+    with progress.step("memory, crash depth"):
+        memory = {name: pool.ask(name, "chain_memory", sizes.memory_chain) for name in pool.names}
+        crash = {name: pool.ask(name, "crash_depth", sizes.crash_limit) for name in (OURS, MICROGRAD)}
     return {
         "workloads": workloads,
         "memory": {"chain": sizes.memory_chain, **{k: v for k, v in memory.items() if v}},
@@ -186,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     default_out = Path(__file__).resolve().parent / "results" / "latest.json"
     parser.add_argument("--out", type=Path, default=default_out, help="the JSON file to write")
     args = parser.parse_args(argv)
+    started = time.perf_counter()
     sizes = Sizes.quick() if args.quick else Sizes()
     if args.repeats:
         sizes.repeats = sizes.long_chain_repeats = args.repeats
@@ -205,11 +228,12 @@ def main(argv: list[str] | None = None) -> int:
     options = argv if argv is not None else sys.argv[1:]
     command = " ".join([".venv/bin/python", "bench/run.py", *options])
     document = {"machine": machine(), "command": command, "quick": args.quick, "engines": names, **results}
-    document["targets"] = report.targets(document)
     print(report.markdown(document))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=2) + "\n")
     print(f"\nJSON: {args.out}")
+    run = "quick run (--quick)" if args.quick else "full run"
+    print(f"{run}: {report.seconds(time.perf_counter() - started)} in all", file=sys.stderr)
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from autograd import Value
-from nn.module import Module, Scalar, as_values
+from nn.module import Module, Scalar, as_values, check_inputs
 
 
 class Input1D(Module):
@@ -19,8 +19,7 @@ class Input1D(Module):
 
     def forward(self, x: Sequence[Value | Scalar]) -> list[Value]:
         """The data as neurons o^1 (numbers wrapped in leaf Values), checked against n if given."""
-        if self.n is not None and len(x) != self.n:
-            raise ValueError(f"Input1D expects {self.n} inputs, got {len(x)}")
+        check_inputs(self, x, self.n)
         return as_values(x)
 
     def extra_repr(self) -> str:
@@ -36,6 +35,7 @@ class Activation(Module):
 
     def forward(self, x: Sequence[Value | Scalar]) -> list[Value]:
         """f on every input neuron."""
+        check_inputs(self, x)
         return list(map(self.activate, as_values(x)))
 
 

@@ -20,8 +20,8 @@ class Example(NamedTuple):
     w2: list[Fraction]
 
     def model(self) -> Sequential:
-        """model(X) = L3(L2(L1(X))): L1 = Input1D, L2(X) = W^2·X (no bias), L3 = ReLU."""
-        return Sequential(Input1D(len(self.w2)), Linear.from_weights([self.w2]), ReLU())
+        """model(X) = L3(L2(L1(X))): L1 = Input1D, L2(X) = w^2·X (no bias, weights w^{2,1}_i), L3 = ReLU."""
+        return Sequential(Input1D(len(self.w2)), Linear.from_weights([self.w2], k=2), ReLU())
 
 
 def seed_example() -> Example:

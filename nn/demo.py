@@ -22,21 +22,18 @@ from nn.optim import SGD
 from nn.train import fit
 
 ALPHA = Fraction(1, 10**7)
-SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 PICTURED_ROW = 2  # the third row, (0, 2000, 3000) -> 1: the one the Example learns from
-PICTURED_WEIGHT = 2  # w²₃, whose paths of impacts the graph highlights
+PICTURED_WEIGHT = 2  # w^{2,1}_3, whose paths of impacts the graph highlights
 
 
 def main(out_dir: str | Path = "out") -> bool:
     """Run the Example, write its pictures and report.txt into out_dir; True if every check holds."""
     out = Path(out_dir)
     report = Report()
-    report.line("The series' Example in exact arithmetic: L1 = Input1D, L2 = W².X (no bias), L3 = ReLU,")
-    report.line("Loss = 1/2 (X⁴ - Y)², α = 1/10^7.")
+    report.line("The series' Example in exact arithmetic: L1 = Input1D, L2 = w^{2,1} · X (no bias),")
+    report.line("L3 = ReLU, Loss = 1/2 (X^4 - Y)^2, α = 1/10^7.")
     example = seed_example()
     model = example.model()
-    _label(model)
     sgd = SGD(model.parameters(), ALPHA)
 
     report.line("\nOne epoch of gradient descent, one row at a time (the gradient-descent article):")
@@ -52,13 +49,15 @@ def main(out_dir: str | Path = "out") -> bool:
         sgd.step()
     w2 = example.w2
     report.check(
-        "ŵ² = w² - α.δw²", _weights(model), [w2[0], w2[1] + Fraction(2, 10**4), w2[2] + Fraction(3, 10**4)]
+        "ŵ^{2,1}_i = w^{2,1}_i - α · δw^{2,1}_i",
+        _weights(model),
+        [w2[0], w2[1] + Fraction(2, 10**4), w2[2] + Fraction(3, 10**4)],
     )
     _check_outputs(
         report, model, example.inputs, example.targets, ["0.43", "1", "1.3"], ["0.092", "0", "0.045"]
     )
 
-    report.line("\nOne batch step of 3 rows, Loss/3 each, the δw² summed (the batch-learning article):")
+    report.line("\nOne batch step of 3 rows, Loss/3 each, δw^{2,1}_i summed (the batch-learning article):")
     model = example.model()
     history = fit(
         model,
@@ -72,7 +71,7 @@ def main(out_dir: str | Path = "out") -> bool:
     )
     report.check("loss^avg before the step", history, [Fraction(1, 6)])
     report.check(
-        "ŵ² = w² - α.Σ δw²/3",
+        "ŵ^{2,1}_i = w^{2,1}_i - α · Σ δw^{2,1}_i / 3",
         _weights(model),
         [w2[0], w2[1] + Fraction(2, 3 * 10**4), w2[2] + Fraction(1, 10**4)],
     )
@@ -111,22 +110,16 @@ class Report:
         return "\n".join(self.lines) + "\n"
 
 
-def _label(model: Sequential) -> None:
-    """Name the weights as the article does: w²₁, w²₂, w²₃."""
-    for i, w in enumerate(model[1].parameters(), start=1):
-        w.label = f"w²{str(i).translate(SUB)}"
-
-
 def _forward(
     model: Sequential, x: Sequence[Fraction], y: Sequence[Fraction]
 ) -> tuple[list[list[Value]], Value]:
-    """The information flow [o⁰ = x, o¹, o², o³] (each neuron labelled) and the row's loss."""
+    """The information flow [x, o^1, o^2, o^3] (each neuron labelled o^k_i) and the row's loss."""
     flow: list[list[Value]] = [[Value(v) for v in x]]
     for layer in model:
         flow.append(layer(flow[-1]))
     for k, neurons in enumerate(flow[1:], start=1):
         for i, neuron in enumerate(neurons, start=1):
-            neuron.label = f"o{str(k).translate(SUP)}" + (str(i).translate(SUB) if len(neurons) > 1 else "")
+            neuron.label = f"o^{k}_{i}"
     loss = half_squared_error(flow[-1], y)
     loss.label = "loss"
     return flow, loss
@@ -139,17 +132,18 @@ def _check_row(
     _, o1, (o2,), (o3,) = flow
     w2 = model[1].parameters()
     delta4, delta3 = o3.grad, o2.grad
-    report.line(
-        f"row {r + 1}: x = ({', '.join(fmt(v.data) for v in flow[0])}), o³ = {fmt(o3.data)}, y = {fmt(y[0])}"
-    )
-    report.check("δ⁴ = o³ - y (Loss)", [delta4], [o3.data - y[0]])
-    report.check("δ³ = δ⁴ if o² ≥ 0 else 0 (ReLU)", [delta3], [delta4 if o2.data >= 0 else 0])
-    report.check("δ²ᵢ = δ³.w²ᵢ (Linear, learning flow)", [v.grad for v in o1], [delta3 * w.data for w in w2])
-    report.check("δw²ᵢ = δ³.o¹ᵢ (Linear, weights)", [w.grad for w in w2], [delta3 * v.data for v in o1])
+    x = ", ".join(fmt(v.data) for v in flow[0])
+    report.line(f"row {r + 1}: x = ({x}), o^3_1 = {fmt(o3.data)}, y = {fmt(y[0])}")
+    report.check("δ^4_1 = o^3_1 - y (Loss)", [delta4], [o3.data - y[0]])
+    report.check("δ^3_1 = δ^4_1 if o^2_1 ≥ 0 else 0 (ReLU)", [delta3], [delta4 if o2.data >= 0 else 0])
+    flow_back = [delta3 * w.data for w in w2]
+    report.check("δ^2_i = δ^3_1 · w^{2,1}_i (Linear, learning flow)", [v.grad for v in o1], flow_back)
+    weights = [delta3 * v.data for v in o1]
+    report.check("δw^{2,1}_i = δ^3_1 · o^1_i (Linear, weights)", [w.grad for w in w2], weights)
 
 
 def _weights(model: Sequential) -> list[Scalar]:
-    """The values of w²."""
+    """The values of w^{2,1}_i."""
     return [w.data for w in model[1].parameters()]
 
 
@@ -164,7 +158,7 @@ def _check_outputs(
     """The new outputs and losses, rounded as the article prints them."""
     new = [model(x)[0].data for x in inputs]
     new_losses = [half_squared_error([o], y).data for o, y in zip(new, targets)]
-    report.check("new outputs o³, as printed", _as_printed(new, outputs), outputs)
+    report.check("new outputs o^3_1, as printed", _as_printed(new, outputs), outputs)
     report.check("new losses, as printed", _as_printed(new_losses, losses), losses)
 
 

@@ -1,6 +1,6 @@
-"""The neural structure of a layer or a model, drawn as the seed's figures: neurons o and weights W.
+"""The neural structure of a layer or a model, drawn as the seed's figures: neurons o and weights w.
 
-Neurons and weights are numbered from 1, as in the seed: the edge W^{k,j}_i is `layer.weight[j-1][i-1]`.
+Neurons and weights are numbered from 1, as in the seed: the edge w^{k,j}_i is `layer.weight[j-1][i-1]`.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from html import escape
 from itertools import pairwise
 
 from autograd import Value
-from autograd.draw import Picture, canvas, fmt
+from autograd.draw import Picture, canvas, caption_label, fmt
 from nn.activation import Activation, Input1D
 from nn.linear import Linear
 from nn.module import Module, Scalar, Sequential
 
 DEFAULT_MAX_WEIGHTS = 100
+FADED = "80"  # the alpha of unlabelled weight edges: many crossing lines stay readable
 
 NEURON = "#eef2ff"
 BIAS = "#fef9c3"
@@ -36,12 +37,13 @@ def draw(
 ) -> Picture:
     """The neural structure of a Linear layer L^k, or of a Sequential model layer by layer.
 
-    Input neurons o^{k-1}_i and output neurons o^k_j are circles; each weight W^{k,j}_i (and bias
-    B^k_j) is an edge labelled with its value. `flow` is the information flow the module saw: the
-    neurons of each layer, input first (`[o^{k-1}, o^k]` for one layer); given it, after a backward,
-    each neuron shows its value o and its learning flow δ, and each weight its δw. `k` numbers the
-    layer (the model's first layer); by default a lone layer is L^k and a model starts at L^1.
-    `show_weights=False` leaves the edges unlabelled (a larger model stays readable).
+    Input neurons o^{k-1}_i and output neurons o^k_j are circles, one column per layer; each weight
+    w^{k,j}_i (and bias b^k_j) is an edge labelled with its value. `flow` is the information flow the
+    module saw: the neurons of each layer, input first (`[o^{k-1}, o^k]` for one layer); given it,
+    after a backward, each neuron shows its value o and its learning flow δ, and each weight its δw.
+    `k` numbers the layer (the model's first layer); by default a lone layer is L^k (or its own `k`)
+    and a model starts at L^1. `show_weights=False` leaves the edges unlabelled and faded (a larger
+    model stays readable). The caption names each layer on its own line.
     """
     layers = list(module) if isinstance(module, Sequential) else [module]
     for layer in layers:
@@ -56,9 +58,11 @@ def draw(
                 f"max_weights={max_weights}: draw a smaller layer, or pass a larger max_weights"
             )
     widths = _widths(layers, flow)
-    first: int | str = k if k is not None else 1 if isinstance(module, Sequential) else "k"
+    own = module.k if isinstance(module, Linear) else None
+    default: int | str = 1 if isinstance(module, Sequential) else "k"
+    first: int | str = next(n for n in (k, own, default) if n is not None)
 
-    picture = canvas(rankdir, nodesep="0.3", ranksep="1.2")
+    picture = canvas(rankdir, nodesep="0.3", ranksep="1.2" if show_weights else "0.7")
     picture.attr("edge", arrowsize="0.6")
     biased = {p for p, layer in enumerate(layers) if isinstance(layer, Linear) and layer.bias is not None}
     for c, width in enumerate(widths):
@@ -83,9 +87,9 @@ def draw(
         else:
             for i in range(widths[p]):
                 picture.edge(f"c{p}n{i}", f"c{p + 1}n{i}", xlabel=type(layer).__name__, color="gray40")
-    names = ", ".join(f"L{_level(first, p)} = {layer!r}" for p, layer in enumerate(layers))
-    picture.attr(label=f"neural structure: {names}\\lneurons and weights numbered from 1, as in the seed\\l")
-    picture.attr(labelloc="b", labeljust="l")
+    lines = [f"{_layer_name(first, p)} = {' '.join(repr(layer).split())}" for p, layer in enumerate(layers)]
+    lines.append("neurons and weights numbered from 1, as in the seed")
+    picture.attr(label=caption_label(lines), labelloc="b", labeljust="l")
     return picture
 
 
@@ -126,24 +130,24 @@ def _check_flow(layers: list[Module], flow: Sequence[Neurons]) -> None:
 
 
 def _linear_edges(picture: Picture, layer: Linear, p: int, k: str | None, seen: bool) -> None:
-    """One edge per weight W^{k,j}_i from input neuron i to output neuron j, then one per bias B^k_j.
+    """One edge per weight w^{k,j}_i from input neuron i to output neuron j, then one per bias b^k_j.
 
-    The edges into one output neuron share a colour, as the seed draws W^{k,1} and W^{k,2} apart;
-    k=None leaves them unlabelled.
+    The edges into one output neuron share a colour, as the seed draws w^{k,1} and w^{k,2} apart;
+    k=None leaves them unlabelled and faded.
     """
     bias = layer.bias or []
     for j, row in enumerate(layer.weight):
-        colour = WEIGHTS[j % len(WEIGHTS)]
+        colour = WEIGHTS[j % len(WEIGHTS)] + ("" if k else FADED)
         for i, w in enumerate(row):
-            label = _weight_label(_indexed("W", f"{k},{j + 1}", i + 1), w, seen) if k else None
+            label = _weight_label(_indexed("w", f"{k},{j + 1}", i + 1), w, seen) if k else None
             picture.edge(f"c{p}n{i}", f"c{p + 1}n{j}", label, color=colour, fontcolor=colour)
         if bias:
-            label = _weight_label(_indexed("B", k, j + 1), bias[j], seen) if k else None
+            label = _weight_label(_indexed("b", k, j + 1), bias[j], seen) if k else None
             picture.edge(f"c{p}bias", f"c{p + 1}n{j}", label, color=colour, fontcolor=colour, style="dashed")
 
 
 def _weight_label(name: str, weight: Value, seen: bool) -> str:
-    """`W^{k,j}_i = value`, and its δw once the layer has seen an input."""
+    """`w^{k,j}_i = value`, and its δw once the layer has seen an input."""
     lines = [f"{name} = {escape(fmt(weight.data))}"]
     if seen:
         lines.append(f'<FONT COLOR="{FLOW}">δw = {escape(fmt(weight.grad))}</FONT>')
@@ -171,6 +175,12 @@ def _rows(lines: list[str]) -> str:
 def _indexed(name: str, sup: str, sub: int) -> str:
     """name^sup_sub in an HTML-like label, the indices in a smaller font."""
     return f'{name}<SUP><FONT POINT-SIZE="8">{sup}</FONT></SUP><SUB><FONT POINT-SIZE="8">{sub}</FONT></SUB>'
+
+
+def _layer_name(first: int | str, p: int) -> str:
+    """L2 for a numbered layer (as the series' Example names them), L^k, L^{k+1} for a lone layer's."""
+    level = _level(first, p)
+    return f"L{level}" if level.isdigit() else f"L^{level}" if len(level) == 1 else f"L^{{{level}}}"
 
 
 def _level(first: int | str, c: int) -> str:

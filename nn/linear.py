@@ -14,18 +14,18 @@ from operator import add, mul
 
 from autograd import Value, is_grad_enabled
 from nn.activation import ReLU
-from nn.module import Module, Scalar, Sequential, as_data, as_values
+from nn.module import Module, Scalar, Sequential, as_data, as_values, check_inputs
 
 
 class Neuron(Module):
-    """One output neuron: neuron(x) = Σ_i w_i·x_i + b, with weights `w[i]` and bias `b` (or None)."""
+    """One output neuron: neuron(x) = Σ_i w_i·x_i + b, with weights `w[i-1]` (labelled w_i) and bias `b`."""
 
     w: list[Value]
     b: Value | None
 
     def __init__(self, n_in: int, bias: bool = True, seed: int | None = None) -> None:
         row = _initial_row(n_in, random.Random(seed))
-        self.w = [Value(w, f"w[{i}]") for i, w in enumerate(row)]
+        self.w = [Value(w, f"w_{i + 1}") for i, w in enumerate(row)]
         self.b = Value(0.0, "b") if bias else None
 
     @classmethod
@@ -37,7 +37,7 @@ class Neuron(Module):
 
     def forward(self, x: Sequence[Value | Scalar]) -> Value:
         """Σ_i w_i·x_i + b."""
-        _check_length(self, len(self.w), x)
+        check_inputs(self, x, len(self.w))
         if not is_grad_enabled():
             return self._infer(as_data(x))
         return self._record(as_values(x))
@@ -64,27 +64,33 @@ class Neuron(Module):
 
 
 class Linear(Module):
-    """A Linear layer L^k of n_out neurons: `weight[j][i]` is W^{k,j}_i, `bias[j]` is B^k_j.
+    """A Linear layer L^k of n_out neurons: `weight[j-1][i-1]` is w^{k,j}_i, `bias[j-1]` is b^k_j.
 
     Initialisation: every weight uniform in [-1/sqrt(n_in), 1/sqrt(n_in)] from random.Random(seed),
-    every bias 0 (as the seed says). seed=None draws a fresh seed from the system.
+    every bias 0 (as the seed says). seed=None draws a fresh seed from the system. `k` is the layer's
+    number in its model: the weights are labelled `w^{k,j}_i` and `b^k_j` (a literal k when None).
     """
 
     neurons: list[Neuron]
+    k: int | None
 
-    def __init__(self, n_in: int, n_out: int, bias: bool = True, seed: int | None = None) -> None:
+    def __init__(
+        self, n_in: int, n_out: int, bias: bool = True, seed: int | None = None, k: int | None = None
+    ) -> None:
         _check_count("n_out", n_out)
         rng = random.Random(seed)
         rows = [_initial_row(n_in, rng) for _ in range(n_out)]
-        self.neurons = _neurons(rows, [0.0] * n_out if bias else None)
+        self.neurons = _neurons(rows, [0.0] * n_out if bias else None, k)
+        self.k = k
 
     @classmethod
     def from_weights(
-        cls, weights: Sequence[Sequence[Scalar]], biases: Sequence[Scalar] | None = None
+        cls, weights: Sequence[Sequence[Scalar]], biases: Sequence[Scalar] | None = None, k: int | None = None
     ) -> Linear:
-        """The layer with W^{k,j}_i = weights[j][i] and B^k_j = biases[j] (no bias when biases is None)."""
+        """The layer with w^{k,j}_i = weights[j-1][i-1] and b^k_j = biases[j-1] (no bias when None)."""
         layer = cls.__new__(cls)
-        layer.neurons = _neurons(weights, biases)
+        layer.neurons = _neurons(weights, biases, k)
+        layer.k = k
         return layer
 
     @property
@@ -99,19 +105,19 @@ class Linear(Module):
 
     @property
     def weight(self) -> list[list[Value]]:
-        """weight[j][i] = W^{k,j}_i: the weight from input neuron i to output neuron j."""
+        """weight[j-1][i-1] = w^{k,j}_i: the weight from input neuron i to output neuron j."""
         return [neuron.w for neuron in self.neurons]
 
     @property
     def bias(self) -> list[Value] | None:
-        """bias[j] = B^k_j, or None for a layer without bias."""
+        """bias[j-1] = b^k_j, or None for a layer without bias."""
         if self.neurons[0].b is None:
             return None
         return [neuron.b for neuron in self.neurons if neuron.b is not None]
 
     def forward(self, x: Sequence[Value | Scalar]) -> list[Value]:
-        """o^k_j = Σ_i W^{k,j}_i · o^{k-1}_i + B^k_j for every output neuron j (a list, even of one)."""
-        _check_length(self, self.in_features, x)
+        """o^k_j = Σ_i w^{k,j}_i · o^{k-1}_i + b^k_j for every output neuron j (a list, even of one)."""
+        check_inputs(self, x, self.in_features)
         if not is_grad_enabled():
             data = as_data(x)
             return [neuron._infer(data) for neuron in self.neurons]
@@ -119,7 +125,7 @@ class Linear(Module):
         return [neuron._record(xs) for neuron in self.neurons]
 
     def own_parameters(self) -> Iterator[tuple[str, Value]]:
-        """`weight.j.i` for W^{k,j}_i, then `bias.j` for B^k_j."""
+        """`weight.j.i` for w^{k,j+1}_{i+1}, then `bias.j` for b^k_{j+1} (0-based, as PyTorch names them)."""
         for j, neuron in enumerate(self.neurons):
             for i, w in enumerate(neuron.w):
                 yield f"weight.{j}.{i}", w
@@ -133,7 +139,11 @@ class Linear(Module):
 
 
 class MLP(Sequential):
-    """Linear layers of the given sizes with an activation between them; the last layer stays linear."""
+    """Linear layers of the given sizes with an activation between them; the last layer stays linear.
+
+    `activation` is a class (or any callable making a layer), called once per hidden layer. Layers
+    are numbered from 1 as in the series, activations included: the Linear layers are L^1, L^3, ….
+    """
 
     def __init__(
         self,
@@ -144,12 +154,19 @@ class MLP(Sequential):
     ) -> None:
         if not sizes:
             raise ValueError("MLP needs at least one layer size")
+        if isinstance(activation, Module) or not callable(activation):
+            kind = type(activation).__name__
+            raise TypeError(
+                f"MLP's activation is a class such as ReLU (one layer is made per hidden layer), "
+                f"not a {kind} object: pass activation={kind}"
+            )
         rng = random.Random(seed)
         layers: list[Module] = []
-        for k, size in enumerate(sizes):
-            if k:
+        for n, size in enumerate(sizes):
+            if n:
                 layers.append(activation())
-            layers.append(Linear(sizes[k - 1] if k else n_in, size, seed=rng.getrandbits(64)))
+            n_in_layer = sizes[n - 1] if n else n_in
+            layers.append(Linear(n_in_layer, size, seed=rng.getrandbits(64), k=len(layers) + 1))
         super().__init__(*layers)
 
 
@@ -160,8 +177,10 @@ def _initial_row(n_in: int, rng: random.Random) -> list[float]:
     return [rng.uniform(-bound, bound) for _ in range(n_in)]
 
 
-def _neurons(weights: Sequence[Sequence[Scalar]], biases: Sequence[Scalar] | None) -> list[Neuron]:
-    """The neurons of a layer, their weights labelled W[j][i] and B[j] as in the seed."""
+def _neurons(
+    weights: Sequence[Sequence[Scalar]], biases: Sequence[Scalar] | None, k: int | None
+) -> list[Neuron]:
+    """The neurons of a layer, their weights labelled w^{k,j}_i and b^k_j as in the series (from 1)."""
     if not weights or not weights[0]:
         raise ValueError("a Linear layer needs at least one neuron and one input: weights[j][i] is empty")
     n_in = len(weights[0])
@@ -170,10 +189,11 @@ def _neurons(weights: Sequence[Sequence[Scalar]], biases: Sequence[Scalar] | Non
             raise ValueError(f"weights must be rectangular: row 0 has {n_in} weights, row {j} has {len(row)}")
     if biases is not None and len(biases) != len(weights):
         raise ValueError(f"{len(weights)} rows of weights but {len(biases)} biases")
+    level = "k" if k is None else k
     return [
         Neuron._of(
-            [Value(w, f"W[{j}][{i}]") for i, w in enumerate(row)],
-            None if biases is None else Value(biases[j], f"B[{j}]"),
+            [Value(w, f"w^{{{level},{j + 1}}}_{i + 1}") for i, w in enumerate(row)],
+            None if biases is None else Value(biases[j], f"b^{level}_{j + 1}"),
         )
         for j, row in enumerate(weights)
     ]
@@ -185,9 +205,3 @@ def _check_count(name: str, n: object) -> None:
         raise ValueError(f"{name} must be a positive int, got {n!r}")
 
 
-def _check_length(layer: Module, n_in: int, x: Sequence[object]) -> None:
-    """The input must hold one value per input neuron."""
-    if isinstance(x, Value):
-        raise TypeError(f"{type(layer).__name__} takes a list of {n_in} inputs, not a single Value")
-    if len(x) != n_in:
-        raise ValueError(f"{type(layer).__name__} expects {n_in} inputs, got {len(x)}")

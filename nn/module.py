@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -12,12 +15,27 @@ from autograd import Value
 
 Scalar = Any  # the data a Value holds: float, Fraction (exact) or a sympy expression (symbolic)
 
+MAX_STATE_BYTES = 64 * 2**20  # load() refuses a file larger than this (64 MiB, ~2 million weights)
+
 
 def as_values(x: Sequence[Value | Scalar]) -> list[Value]:
     """The neurons o^{k-1} given to a layer: Values as they are, plain numbers wrapped in leaf Values."""
     if isinstance(x, Value):
         raise TypeError("a layer takes a list of inputs, not a single Value: wrap it in a list")
     return [v if isinstance(v, Value) else Value(v) for v in x]
+
+
+def check_inputs(layer: Module, x: object, n: int | None = None) -> None:
+    """A layer takes a list of inputs, one per input neuron (n of them if given), never one number."""
+    if isinstance(x, Value) or not hasattr(x, "__len__") or isinstance(x, (str, bytes)):
+        count = "inputs" if n is None else f"{n} input{'s' if n != 1 else ''}"
+        what = "a single Value" if isinstance(x, Value) else f"a {type(x).__name__}"
+        raise TypeError(
+            f"{type(layer).__name__} takes a list of {count} (one per input neuron), not {what}: "
+            f"pass [{_clip(repr(x), 40)}]"
+        )
+    if n is not None and len(x) != n:
+        raise ValueError(f"{type(layer).__name__} expects {n} inputs, got {len(x)}")
 
 
 def as_data(x: Sequence[Value | Scalar]) -> list[Scalar]:
@@ -70,9 +88,13 @@ class Module:
         missing = [name for name in params if name not in state]
         extra = [name for name in state if name not in params]
         if missing or extra:
-            raise ValueError(
-                f"state_dict does not fit {type(self).__name__}: missing {missing}, unexpected {extra}"
+            pairs = (("missing", missing), ("unexpected", extra))
+            mismatch = [f"{word} {_some(names)}" for word, names in pairs]
+            message = (
+                f"state_dict does not fit {type(self).__name__}: the model has {shapes(params)}; the state "
+                f"has {shapes(state)}; " + ", ".join(m for m in mismatch if not m.endswith(" none"))
             )
+            raise ValueError(_clip(message, 299))
         values = {}
         for name in params:
             try:
@@ -126,28 +148,107 @@ class Sequential(Module):
         return iter(self.layers)
 
 
+def shapes(names: Iterable[str]) -> str:
+    """The shapes dotted names describe, such as `0.weight 16×2, 0.bias 16` (at most ~100 characters)."""
+    sizes: dict[str, list[int]] = {}
+    for name in names:
+        parts = name.split(".")
+        n = len(parts)
+        while n and parts[n - 1].isdigit():
+            n -= 1
+        key, indices = ".".join(parts[:n]) or "scalar", [int(i) + 1 for i in parts[n:]]
+        known = sizes.setdefault(key, indices)
+        sizes[key] = [max(a, b) for a, b in zip(known, indices)] if len(known) == len(indices) else known
+    text = ", ".join(f"{key} {'×'.join(map(str, dims))}".rstrip() for key, dims in sizes.items())
+    return _clip(text or "no weights", 80)
+
+
+def _some(names: list[str], shown: int = 2) -> str:
+    """How many names, and the first few: `2 (0.bias.0, 0.bias.1)`."""
+    if not names:
+        return "none"
+    listed = ", ".join(_clip(name, 24) for name in names[:shown])
+    return f"{len(names)} ({listed}{', …' if len(names) > shown else ''})"
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def save(module: Module, path: str | os.PathLike[str]) -> None:
-    """Write module.state_dict() to a JSON file: floats as numbers, Fractions as "p/q" strings."""
+    """Write module.state_dict() to a JSON file: floats as numbers, Fractions as "p/q" strings.
+
+    Atomic: every weight is checked first (a NaN or infinite one is refused by its dotted name), the
+    JSON goes to a temporary file in the same folder, which then replaces `path`; on any failure the
+    old file is left as it was and no temporary file remains.
+    """
     encoded: dict[str, float | str] = {}
     for name, value in module.state_dict().items():
         if isinstance(value, Fraction):
             encoded[name] = str(value)
         elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValueError(f"cannot save {name!r}: its value is {value}; JSON holds finite numbers")
             encoded[name] = value
         else:
             kind = type(value).__name__
             raise TypeError(f"cannot save {name!r}: JSON holds floats and Fractions, not {kind}")
-    with open(path, "w", encoding="utf-8") as file:
-        json.dump(encoded, file, indent=2, allow_nan=False)
+    text = json.dumps(encoded, indent=2, allow_nan=False)
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".impactgrad-", suffix=".json.tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def load(module: Module, path: str | os.PathLike[str]) -> None:
-    """Read a JSON file written by save() into the module's weights ("p/q" strings come back as Fractions)."""
-    with open(path, encoding="utf-8") as file:
-        encoded = json.load(file)
+    """Read a JSON file written by save() into the module's weights ("p/q" strings come back as Fractions).
+
+    Bounded: only a regular file of at most MAX_STATE_BYTES is read; NaN and Infinity literals,
+    duplicate keys and nesting are refused. On any error the module is unchanged.
+    """
+    where = _clip(os.fspath(path), 80)
+    with open(path, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{where!r} is not a regular file: load reads a JSON file written by save()")
+        raw = file.read(MAX_STATE_BYTES + 1)
+    if len(raw) > MAX_STATE_BYTES:
+        raise ValueError(f"{where!r} is larger than MAX_STATE_BYTES = {MAX_STATE_BYTES} bytes")
+    try:
+        encoded = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, object_pairs_hook=_object)
+    except UnicodeDecodeError:
+        raise ValueError(f"{where!r} is not UTF-8 text: not a JSON file written by save()") from None
+    except RecursionError:
+        raise ValueError(f"{where!r} is nested too deeply: a state file is one flat JSON object") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{where!r} is not valid JSON: {_clip(str(error), 100)}") from None
     if not isinstance(encoded, dict):
-        raise ValueError(f"{os.fspath(path)!r} does not hold a state_dict (a JSON object of weights)")
+        raise ValueError(f"{where!r} does not hold a state_dict (a JSON object of weights)")
     module.load_state_dict({name: _decode(name, value) for name, value in encoded.items()})
+
+
+def _refuse_constant(literal: str) -> None:
+    """NaN, Infinity and -Infinity are not JSON numbers: a state file never holds them."""
+    raise ValueError(f"the state file holds {literal}: save() writes finite numbers only")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys must be unique."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the state file holds the key {_clip(key, 60)!r} twice")
+        result[key] = value
+    return result
 
 
 def _decode(name: str, value: object) -> Scalar:
@@ -156,7 +257,15 @@ def _decode(name: str, value: object) -> Scalar:
         try:
             return Fraction(value)
         except ValueError:
-            raise ValueError(f"weight {name!r}: {value!r} is not a fraction such as '-3/11600'") from None
+            shown = _clip(repr(value), 40)
+            raise ValueError(f"weight {_clip(name, 60)!r}: {shown} is not a fraction like '-3/116'") from None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    raise TypeError(f"weight {name!r}: a JSON number or 'p/q' string expected, not {type(value).__name__}")
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise ValueError(f"weight {_clip(name, 60)!r} is beyond a float's range: {_clip(str(value), 30)}")
+        return number
+    kind = type(value).__name__
+    raise TypeError(f"weight {_clip(name, 60)!r}: a JSON number or 'p/q' string expected, not {kind}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from fractions import Fraction
+from numbers import Real
 
 from autograd import Value
 from nn.module import Module, Scalar
@@ -22,9 +23,7 @@ class Optimizer:
         for p in self.params:
             if not isinstance(p, Value):
                 raise TypeError(f"{type(self).__name__} updates Values, got a {type(p).__name__}")
-        if not lr > 0:
-            raise ValueError(f"the learning rate lr must be > 0, got {lr!r}")
-        self.lr = lr
+        self.lr = _checked("lr", lr, above=0)
 
     def step(self) -> None:
         """Update every weight from its δw (each optimiser defines it)."""
@@ -45,8 +44,7 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Value], lr: Scalar, momentum: Scalar = 0.0) -> None:
         super().__init__(params, lr)
-        if not 0 <= momentum < 1:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        momentum = _checked("momentum", momentum, below=1)
         if any(isinstance(p.data, Fraction) for p in self.params):
             for name, factor in (("lr", lr), ("momentum", momentum)):
                 if isinstance(factor, float) and factor:
@@ -83,11 +81,10 @@ class Adam(Optimizer):
         eps: float = 1e-8,
     ) -> None:
         super().__init__(params, lr)
-        for beta in betas:
-            if not 0 <= beta < 1:
-                raise ValueError(f"betas must be in [0, 1), got {betas!r}")
-        if not eps > 0:
-            raise ValueError(f"eps must be > 0, got {eps!r}")
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (β1, β2) such as (0.9, 0.999), got {betas!r:.60}")
+        betas = (_checked("betas", betas[0], below=1), _checked("betas", betas[1], below=1))
+        eps = _checked("eps", eps, above=0)
         for p in self.params:
             if type(p.data) is not float:
                 kind = type(p.data).__name__
@@ -107,3 +104,18 @@ class Adam(Optimizer):
             self.m[k] = m = beta1 * self.m[k] + (1 - beta1) * g
             self.v[k] = v = beta2 * self.v[k] + (1 - beta2) * g * g
             p.data -= self.lr * (m / correction1) / (math.sqrt(v / correction2) + eps)
+
+
+def _checked(
+    name: str, value: Scalar, *, above: float | None = None, at_least: float = 0, below: float = math.inf
+) -> Scalar:
+    """A hyper-parameter checked: a real number (no bool, no str), finite, > above or in [at_least, below)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        kind = type(value).__name__
+        raise TypeError(f"{name} must be a number (int, float or Fraction), got {kind} {value!r:.40}")
+    if above is not None:
+        if not (value > above and math.isfinite(value)):  # type: ignore[operator]
+            raise ValueError(f"{name} must be > {above} and finite, got {value!r:.40}")
+    elif not at_least <= value < below:  # type: ignore[operator]
+        raise ValueError(f"{name} must be in [{at_least}, {below}), got {value!r:.40}")
+    return value

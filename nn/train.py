@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from autograd import Value, no_grad
 from nn.module import Module, Scalar
@@ -26,8 +26,9 @@ def fit(
 ) -> list[Scalar]:
     """Gradient descent: per batch of n rows, back-propagate Loss/n for each row, sum the δw, step.
 
-    Rows are taken in order. Returns the loss history: per epoch, the mean loss of the rows as they
-    were met (before the update of their batch).
+    Rows are taken in order. Every row is checked before the first update (a bad one is named by its
+    index and leaves the model unchanged). Returns the loss history: per epoch, the mean loss of the
+    rows as they were met (before the update of their batch). The progress bar is a widget in Jupyter.
     """
     if len(inputs) != len(targets):
         raise ValueError(f"{len(inputs)} input rows but {len(targets)} target rows")
@@ -37,6 +38,8 @@ def fit(
         raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
     if not isinstance(batch_size, int) or not 1 <= batch_size <= len(inputs):
         raise ValueError(f"batch_size must be an int in 1..{len(inputs)} (the rows), got {batch_size!r}")
+    _check_rows("inputs", inputs)
+    _check_rows("targets", targets)
     history = []
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
     for _ in bar:
@@ -54,6 +57,24 @@ def fit(
         if isinstance(history[-1], (float, Fraction)):
             bar.set_postfix(loss=f"{float(history[-1]):.4g}")
     return history
+
+
+def _check_rows(name: str, rows: Sequence[Sequence[Scalar]]) -> None:
+    """Every row a list of numbers (or Values) as long as row 0: the culprit named by its index."""
+    width = None
+    for r, row in enumerate(rows):
+        if isinstance(row, (Value, str, bytes)) or not hasattr(row, "__len__"):
+            raise TypeError(f"{name}[{r}] is a {type(row).__name__}, not a list of numbers")
+        if width is None:
+            width = len(row)
+        if len(row) != width:
+            raise ValueError(f"{name}[{r}] has {len(row)} values, but {name}[0] has {width}")
+        for i, v in enumerate(row):
+            if not isinstance(v, Value):
+                try:
+                    Value(v)
+                except TypeError as error:
+                    raise TypeError(f"{name}[{r}][{i}]: {error}") from None
 
 
 def accuracy(model: Module, inputs: Sequence[Sequence[Scalar]], targets: Sequence[Sequence[Scalar]]) -> float:

@@ -5,6 +5,7 @@ Every op and layer adds its rows here. Messages stay short (under 300 characters
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -12,8 +13,23 @@ from typing import Any
 import pytest
 
 from autograd import Value, grad, hessian
+from nn import MLP, SGD, Adam, Input1D, Linear, ReLU, Sequential, fit, half_squared_error
 
+
+def params() -> list[Value]:
+    return [Value(1.0), Value(2.0)]
+
+
+def fit_rows(inputs: list[Any], targets: list[Any]) -> Callable[[], Any]:
+    """fit on a 1-input layer over the given rows."""
+    layer = Linear.from_weights([[0.5]], [0.0])
+    sgd = SGD(layer.parameters(), 0.1)
+    return lambda: fit(layer, inputs, targets, half_squared_error, sgd, 1, progress=False)
+
+
+# (id, the call, the exception type, a word the message must contain)
 BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
+    # the engine (issue 10)
     ("label not a str", lambda: Value(1.0, label=123), TypeError, "label"),
     ("data a str", lambda: Value("2"), TypeError, "str"),
     ("huge int data", lambda: Value(10**4000), OverflowError, "too large"),
@@ -30,6 +46,47 @@ BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("grad of a number", lambda: grad(1.0, [Value(1.0)]), TypeError, "output"),  # type: ignore[call-overload]
     ("grad wrt a number", lambda: grad(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
     ("hessian wrt a number", lambda: hessian(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
+    # optimisers (issue 10, point 11)
+    ("SGD lr str", lambda: SGD(params(), lr="0.1"), TypeError, "lr"),
+    ("SGD lr None", lambda: SGD(params(), lr=None), TypeError, "lr"),
+    ("SGD lr bool", lambda: SGD(params(), lr=True), TypeError, "lr"),
+    ("SGD lr inf", lambda: SGD(params(), lr=math.inf), ValueError, "lr"),
+    ("SGD lr nan", lambda: SGD(params(), lr=math.nan), ValueError, "lr"),
+    ("SGD lr 0", lambda: SGD(params(), lr=0), ValueError, "lr"),
+    ("SGD momentum str", lambda: SGD(params(), lr=0.1, momentum="0.9"), TypeError, "momentum"),
+    ("SGD momentum 1", lambda: SGD(params(), lr=0.1, momentum=1.0), ValueError, "momentum"),
+    ("SGD momentum nan", lambda: SGD(params(), lr=0.1, momentum=math.nan), ValueError, "momentum"),
+    ("SGD float lr, Fraction weights", lambda: SGD([Value(Fraction(1))], lr=0.1), TypeError, "lr"),
+    ("SGD the model", lambda: SGD(Linear(1, 1), lr=0.1), TypeError, "parameters()"),
+    ("SGD no params", lambda: SGD([], lr=0.1), ValueError, "empty"),
+    ("Adam betas too big", lambda: Adam(params(), betas=(1.5, 0.9)), ValueError, "betas"),
+    ("Adam betas one", lambda: Adam(params(), betas=(0.9,)), ValueError, "betas"),
+    ("Adam betas str", lambda: Adam(params(), betas=(0.9, "0.99")), TypeError, "betas"),
+    ("Adam eps 0", lambda: Adam(params(), eps=0.0), ValueError, "eps"),
+    ("Adam lr inf", lambda: Adam(params(), lr=math.inf), ValueError, "lr"),
+    # models
+    ("MLP activation instance", lambda: MLP(2, [3, 1], activation=ReLU()), TypeError, "activation=ReLU"),
+    ("MLP activation str", lambda: MLP(2, [3, 1], activation="relu"), TypeError, "activation"),
+    ("MLP no sizes", lambda: MLP(2, []), ValueError, "size"),
+    ("Linear n_out 0", lambda: Linear(2, 0), ValueError, "n_out"),
+    ("model on one number", lambda: MLP(1, [4, 1], seed=0)(0.5), TypeError, "list of 1 input"),
+    ("model on a str", lambda: MLP(1, [4, 1], seed=0)("0.5"), TypeError, "list of 1 input"),
+    ("model on a Value", lambda: Linear(1, 1)(Value(1.0)), TypeError, "Value"),
+    ("model on 2 inputs", lambda: Linear(1, 1)([1.0, 2.0]), ValueError, "expects 1 inputs"),
+    ("Input1D on one number", lambda: Input1D(1)(3.0), TypeError, "Input1D"),
+    ("activation on one number", lambda: ReLU()(3.0), TypeError, "ReLU"),
+    ("Sequential of a class", lambda: Sequential(ReLU), TypeError, "()"),
+    ("load_state_dict of another shape", lambda: Linear(3, 2).load_state_dict(Linear(2, 3).state_dict()),
+     ValueError, "2×3"),
+    # fit: every row checked before training (issue 10, point 7)
+    ("fit 4th input row too long", fit_rows([[1.0], [2.0], [3.0], [4.0, 5.0]], [[1.0]] * 4), ValueError,
+     "inputs[3]"),
+    ("fit 4th input row not a number", fit_rows([[1.0], [2.0], [3.0], ["a"]], [[1.0]] * 4), TypeError,
+     "inputs[3][0]"),
+    ("fit 4th input row a number", fit_rows([[1.0], [2.0], [3.0], 4.0], [[1.0]] * 4), TypeError, "inputs[3]"),
+    ("fit 2nd target not a number", fit_rows([[1.0], [2.0]], [[1.0], [None]]), TypeError, "targets[1][0]"),
+    ("fit rows differ", fit_rows([[1.0], [2.0]], [[1.0]]), ValueError, "target rows"),
+    ("fit no rows", fit_rows([], []), ValueError, "at least one row"),
 ]
 
 
@@ -41,3 +98,12 @@ def test_bad_input_is_a_clear_error(call: Callable[[], Any], error: type[Excepti
         call()
     assert word in str(raised.value)
     assert len(str(raised.value)) < 300
+
+
+def test_fit_with_a_bad_4th_row_changes_no_weight() -> None:
+    layer = Linear.from_weights([[0.5]], [0.0])
+    before = layer.state_dict()
+    inputs, targets = [[1.0], [2.0], [3.0], [4.0, 5.0]], [[1.0]] * 4
+    with pytest.raises(ValueError, match=r"inputs\[3\]"):
+        fit(layer, inputs, targets, half_squared_error, SGD(layer.parameters(), 0.1), 1, progress=False)
+    assert layer.state_dict() == before

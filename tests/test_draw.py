@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from fractions import Fraction
@@ -11,7 +12,17 @@ import pytest
 import sympy
 
 from autograd import Value, draw, impacts
-from autograd.draw import IMPACT, LEAF, OUTPUT, PARAMETER, GraphvizNotFound, Picture, fmt, save_svg
+from autograd.draw import (
+    COLUMN_INCHES,
+    IMPACT,
+    LEAF,
+    OUTPUT,
+    PARAMETER,
+    GraphvizNotFound,
+    Picture,
+    fmt,
+    save_svg,
+)
 
 
 def lines_with(source: str, text: str) -> list[str]:
@@ -36,7 +47,7 @@ def neuron() -> tuple[Value, Value, Value, Value, Value]:
 
 def test_each_value_is_a_record_of_label_data_and_grad(neuron) -> None:
     *_, loss = neuron
-    source = draw(loss).source
+    source = draw(loss, rankdir="LR").source
     assert lines_with(source, 'label="x | data 2 | grad 18"')
     assert lines_with(source, 'label="w | data -3 | grad -12"')
     assert lines_with(source, 'label="o | data -5 | grad -6"')
@@ -70,19 +81,20 @@ def test_numbers_print_as_a_learner_reads_them() -> None:
 
 def test_leaves_parameters_and_output_are_told_apart_by_colour(neuron) -> None:
     _, w, b, _, loss = neuron
-    source = draw(loss, params=[w, b]).source
+    source = draw(loss, params=[w, b], rankdir="LR").source
     assert f'fillcolor="{PARAMETER}"' in lines_with(source, 'label="w |')[0]
     assert f'fillcolor="{PARAMETER}"' in lines_with(source, 'label="b |')[0]
     assert f'fillcolor="{LEAF}"' in lines_with(source, 'label="x |')[0]
     assert f'fillcolor="{OUTPUT}"' in lines_with(source, 'label="loss |')[0]
     assert "fillcolor=white" in lines_with(source, 'label="o |')[0]
     assert "amber: parameter" in source
-    assert f'fillcolor="{LEAF}"' in lines_with(draw(loss).source, 'label="w |')[0]  # no params: a leaf
+    no_params = draw(loss, rankdir="LR").source
+    assert f'fillcolor="{LEAF}"' in lines_with(no_params, 'label="w |')[0]  # no params: a leaf
 
 
 def test_highlight_a_value_colours_every_path_of_impacts(neuron) -> None:
     _, w, b, _, loss = neuron
-    source = draw(loss, highlight=w).source
+    source = draw(loss, highlight=w, rankdir="LR").source
     ids = {label: re.search(rf'(v\d+) \[label="{label} \|', source).group(1) for label in "xwbo"}
     red = red_edges(source)
     assert any(line.startswith(f"{ids['w']} -> ") for line in red)
@@ -124,8 +136,10 @@ def test_highlight_errors_are_clear(neuron) -> None:
 
 
 def test_rankdir_lays_the_records_out(neuron) -> None:
-    *_, loss = neuron
-    assert "rankdir=LR" in draw(loss).source
+    x, *_, loss = neuron
+    assert "rankdir=LR" in draw(x * 2).source  # shallow: left to right
+    assert "rankdir=TB" in draw(loss).source  # deep: top to bottom, to fit a column
+    assert "rankdir=LR" in draw(loss, rankdir="LR").source
     top_down = draw(loss, rankdir="TB").source
     assert "rankdir=TB" in top_down and 'label="{loss | data 18 | grad 1}"' in top_down
     with pytest.raises(ValueError, match="rankdir must be one of LR, RL, TB, BT"):
@@ -175,3 +189,41 @@ def test_missing_graphviz_says_how_to_install_it(tmp_path, monkeypatch, neuron) 
         assert "apt-get install graphviz" in message and "brew install graphviz" in message
         assert "conda install" in message
         assert error.value.__cause__ is None and error.value.__suppress_context__
+
+
+@pytest.mark.parametrize(
+    "label", ['a"b', "c\\d", "x<y>z", "nul\x00end", "{r|s}", 'a\\"b', "trail\\", "tab\there"]
+)
+def test_any_label_draws_and_shows_as_typed(label: str) -> None:
+    svg = draw(Value(1.0, label) * 2).pipe(format="svg", encoding="utf-8")
+    texts = [html.unescape(text) for text in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert label.replace("\x00", "␀").replace("\t", "␉") in texts
+
+
+def test_a_long_label_wraps() -> None:
+    source = draw(Value(1.0, "a label much longer than a node should be wide")).source
+    assert r"a label much longer than a \nnode should be wide" in source
+
+
+def deep_graph() -> Value:
+    """The Example's row 3 after backward: ten Values deep."""
+    x = [Value(0.0, "o^1_1"), Value(2000.0, "o^1_2"), Value(3000.0, "o^1_3")]
+    w = [Value(1 / 200, "w^{2,1}_1"), Value(-3 / 11600, "w^{2,1}_2"), Value(1 / 5800, "w^{2,1}_3")]
+    o = (x[0] * w[0] + x[1] * w[1] + x[2] * w[2]).relu()
+    loss = 0.5 * (o - 1.0) * (o - 1.0)
+    loss.backward()
+    return loss
+
+
+def test_a_deep_graph_fits_a_notebook_column_without_shrinking() -> None:
+    svg = draw(deep_graph()).pipe(format="svg", encoding="utf-8")
+    width = float(re.search(r'<svg width="([0-9.]+)pt"', svg).group(1))
+    assert width <= COLUMN_INCHES * 72
+    assert 'transform="scale(1 1)' in svg
+
+
+def test_a_picture_carries_a_png_beside_its_svg_for_untrusted_notebooks() -> None:
+    bundle = draw(deep_graph())._repr_mimebundle_()
+    assert set(bundle) == {"image/svg+xml", "image/png"}
+    assert bundle["image/svg+xml"].startswith("<?xml") and bundle["image/png"].startswith(b"\x89PNG")
+    assert set(draw(deep_graph())._repr_mimebundle_(include=["image/png"])) == {"image/png"}

@@ -1,4 +1,4 @@
-"""Neuron and Linear: the weights W^{k,j}_i, the forward pass, the inference path, errors."""
+"""Neuron and Linear: the weights w^{k,j}_i, the forward pass, the inference path, errors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from autograd import Value, no_grad, topological_order
-from nn import Linear, Neuron
+from nn import MLP, Linear, Neuron, ReLU
 
 
 def test_weight_j_i_connects_input_i_to_output_j() -> None:
@@ -19,12 +19,28 @@ def test_weight_j_i_connects_input_i_to_output_j() -> None:
     assert [v.data for v in layer([1.0, 0.0, -1.0])] == [1 - 3 + 0.5, 4 - 6 - 0.5]
 
 
-def test_weights_are_labelled_as_in_the_seed() -> None:
+def test_weights_are_labelled_as_in_the_seed_from_1_with_the_layer_number() -> None:
     layer = Linear(3, 2, seed=0)
-    assert layer.weight[1][2].label == "W[1][2]"
-    assert layer.bias is not None and layer.bias[1].label == "B[1]"
+    assert layer.weight[1][2].label == "w^{k,2}_3"
+    assert layer.bias is not None and layer.bias[1].label == "b^k_2"
+    numbered = Linear.from_weights([[1.0, 2.0]], [0.0], k=2)
+    assert [w.label for w in numbered.weight[0]] == ["w^{2,1}_1", "w^{2,1}_2"]
+    assert numbered.bias is not None and numbered.bias[0].label == "b^2_1"
     neuron = Neuron(2, seed=0)
-    assert [w.label for w in neuron.w] == ["w[0]", "w[1]"] and neuron.b is not None and neuron.b.label == "b"
+    assert [w.label for w in neuron.w] == ["w_1", "w_2"] and neuron.b is not None and neuron.b.label == "b"
+
+
+def test_an_mlp_numbers_its_layers_from_1_activations_included() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    assert model[0].weight[2][1].label == "w^{1,3}_2" and model[2].weight[0][0].label == "w^{3,1}_1"
+    assert [layer.k for layer in model if isinstance(layer, Linear)] == [1, 3]
+
+
+def test_a_model_called_on_one_number_says_it_takes_a_list() -> None:
+    with pytest.raises(TypeError, match=r"Linear takes a list of 1 input .*not a float: pass \[0.5\]"):
+        MLP(1, [4, 1], seed=0)(0.5)
+    with pytest.raises(TypeError, match=r"ReLU takes a list of inputs"):
+        ReLU()(2.0)
 
 
 @pytest.mark.parametrize("n_in", [1, 4, 16])

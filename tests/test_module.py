@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 import sympy
 
-from nn import MLP, Input1D, LeakyReLU, Linear, Module, Neuron, ReLU, Sequential, Tanh, load, save
+from nn import MLP, Input1D, LeakyReLU, Linear, Module, Neuron, ReLU, Sequential, Tanh, load, module, save
 
 
 def model() -> Sequential:
@@ -48,8 +49,8 @@ def test_state_dict_round_trip() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda s: s.pop("0.bias.1"), r"missing \['0.bias.1'\]"),
-        (lambda s: s.update({"3.weight.0.0": 1.0}), r"unexpected \['3.weight.0.0'\]"),
+        (lambda s: s.pop("0.bias.1"), r"missing 1 \(0.bias.1\)"),
+        (lambda s: s.update({"3.weight.0.0": 1.0}), r"unexpected 1 \(3.weight.0.0\)"),
         (lambda s: s.update({"2.weight.0.1": [1.0, 2.0]}), r"2.weight.0.1.*list"),
     ],
 )
@@ -103,6 +104,103 @@ def test_load_refuses_a_bad_file_and_changes_nothing(
     with pytest.raises(error, match=message):
         load(layer, path)
     assert layer.state_dict() == {"weight.0.0": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"weight.0.0": NaN}', "NaN"),
+        ('{"weight.0.0": -Infinity}', "-Infinity"),
+        ('{"weight.0.0": 1e400}', "'weight.0.0'"),
+        ('{"weight.0.0": 1.0, "weight.0.0": 2.0}', "'weight.0.0' twice"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"weight.0.0": 1.0', "not valid JSON"),
+        (b"\xff\xfe", "not UTF-8"),
+    ],
+)
+def test_load_refuses_nan_duplicates_and_nesting_by_name(
+    tmp_path: Path, content: str | bytes, message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    layer = Linear.from_weights([[0.5]])
+    with pytest.raises(ValueError, match=message) as error:
+        load(layer, path)
+    assert len(str(error.value)) < 300
+    assert layer.state_dict() == {"weight.0.0": 0.5}
+
+
+def test_load_refuses_a_device_or_a_folder_without_reading_it(tmp_path: Path) -> None:
+    link = tmp_path / "zeros.json"
+    link.symlink_to("/dev/zero")
+    layer = Linear.from_weights([[0.5]])
+    with pytest.raises(ValueError, match="not a regular file"):
+        load(layer, link)
+    with pytest.raises((ValueError, IsADirectoryError)):
+        load(layer, tmp_path)
+
+
+def test_load_refuses_a_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(module, "MAX_STATE_BYTES", 100)
+    path = tmp_path / "big.json"
+    path.write_text('{"weight.0.0": ' + "0" * 200 + "1}")
+    with pytest.raises(ValueError, match="MAX_STATE_BYTES = 100"):
+        load(Linear.from_weights([[0.5]]), path)
+
+
+def test_a_state_of_another_shape_says_both_shapes_in_a_short_message(tmp_path: Path) -> None:
+    with pytest.raises(ValueError) as error:
+        MLP(2, [16, 16, 1], seed=0).load_state_dict(MLP(3, [8, 1], seed=0).state_dict())
+    message = str(error.value)
+    assert "the model has 0.weight 16×2" in message and "the state has 0.weight 8×3" in message
+    assert "missing 304 (0.weight.8.0, 0.weight.8.1, …)" in message and len(message) < 300
+    many = {f"extra.{n}": 1.0 for n in range(100_000)}
+    with pytest.raises(ValueError, match=r"unexpected 100000 \(extra.0, extra.1, …\)") as error:
+        Linear.from_weights([[0.5]]).load_state_dict({"weight.0.0": 1.0, **many})
+    assert len(str(error.value)) < 300
+
+
+def keep_failing_at(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make os.<name> fail as a full disk would."""
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(module.os, name, fail)
+
+
+@pytest.mark.parametrize(
+    ("weight", "failing", "error", "message"),
+    [
+        (math.nan, None, ValueError, "'0.weight.0.1'.*nan"),
+        (math.inf, None, ValueError, "'0.weight.0.1'.*inf"),
+        (0.25, "fsync", OSError, "No space"),
+        (0.25, "replace", OSError, "No space"),
+    ],
+)
+def test_save_is_atomic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, weight: float, failing: str | None,
+    error: type[Exception], message: str,
+) -> None:
+    path = tmp_path / "weights.json"
+    save(Sequential(Linear.from_weights([[1.0, 2.0]])), path)
+    good = path.read_bytes()
+    model = Sequential(Linear.from_weights([[1.0, weight]]))
+    if failing:
+        keep_failing_at(monkeypatch, failing)
+    with pytest.raises(error, match=message):
+        save(model, path)
+    assert path.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["weights.json"]
+
+
+def test_save_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    path = tmp_path / "weights.json"
+    save(Linear.from_weights([[0.5]]), path)
+    assert path.stat().st_mode & 0o777 == 0o644  # a new file: readable by all, as open() would make it
+    path.chmod(0o600)
+    save(Linear.from_weights([[0.25]]), path)
+    assert path.stat().st_mode & 0o777 == 0o600
 
 
 def test_load_reads_json_integers_as_floats(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ from fractions import Fraction
 import pytest
 
 from autograd import Value
-from autograd.draw import save_svg
-from nn import MLP, Linear, Module, ReLU, Sequential, half_squared_error
+from autograd.draw import COLUMN_INCHES, save_svg
+from nn import MLP, Activation, Linear, Module, ReLU, Sequential, half_squared_error
 from nn.data import seed_example
-from nn.draw import FLOW, draw
+from nn.draw import FADED, FLOW, WEIGHTS, draw
 
 
 def edges(source: str) -> list[str]:
@@ -32,13 +32,14 @@ def test_a_linear_layer_has_one_edge_per_weight_and_per_bias(layer) -> None:
     weights = [e for e in edges(source) if e.startswith("c0n")]
     assert len(weights) == 6
     assert len([e for e in edges(source) if e.startswith("c0bias")]) == 2
-    # W^{k,2}_3 = weight[1][2] = -0.75, from input neuron 3 to output neuron 2
+    # w^{k,2}_3 = weight[1][2] = -0.75, from input neuron 3 to output neuron 2
     w23 = next(e for e in weights if e.startswith("c0n2 -> c1n1"))
     assert 'k,2</FONT></SUP><SUB><FONT POINT-SIZE="8">3' in w23 and "= -0.75" in w23
     assert "δw" not in source  # no input seen: the structure alone
     assert "o<SUP>" in label_of(source, "c0n0") and ">k-1<" in label_of(source, "c0n0")
     assert ">k<" in label_of(source, "c1n1")
     assert "neurons and weights numbered from 1" in source
+    assert "L^k = Linear(in_features=3" in source
 
 
 def test_after_backward_each_neuron_shows_o_and_delta_and_each_weight_delta_w(layer) -> None:
@@ -71,7 +72,7 @@ def test_the_examples_l2_after_backward_shows_the_articles_numbers() -> None:
     whole = draw(model, flow).source  # L1 Input1D, L2 Linear, L3 ReLU, layer by layer
     assert len([e for e in edges(whole) if "xlabel=Input1D" in e]) == 3
     assert len([e for e in edges(whole) if "xlabel=ReLU" in e]) == 1
-    assert "L1 = Input1D(n=3), L2 = Linear" in whole
+    assert "L1 = Input1D(n=3)\\lL2 = Linear" in whole
     assert "= 2000" in label_of(whole, "c0n1") and "δ" not in label_of(whole, "c0n1")  # plain data
 
 
@@ -84,8 +85,9 @@ def test_a_model_without_its_flow_is_drawn_from_its_sizes() -> None:
         "c1n3",
     }
     plain = draw(MLP(2, [4, 1], seed=0), show_weights=False).source
-    assert "W<SUP>" not in plain and len([e for e in edges(plain) if "->" in e]) == 8 + 4 + 4 + 1 + 4
-    assert "W<SUP>" in draw(MLP(2, [4, 1], seed=0)).source
+    assert "w<SUP>" not in plain and len([e for e in edges(plain) if "->" in e]) == 8 + 4 + 4 + 1 + 4
+    assert "w<SUP>" in draw(MLP(2, [4, 1], seed=0)).source
+    assert f'color="{WEIGHTS[0]}{FADED}"' in plain  # unlabelled edges are faded
 
 
 def test_bad_inputs_are_clear_errors(layer) -> None:
@@ -110,3 +112,38 @@ def test_bad_inputs_are_clear_errors(layer) -> None:
 def test_the_structure_renders_to_svg(tmp_path, layer) -> None:
     svg = save_svg(draw(layer, k=3), tmp_path / "layer.svg").read_text(encoding="utf-8")
     assert "<svg" in svg and "= &#45;0.75" in svg and "3,2" in svg
+
+
+def test_weights_and_biases_read_w_k_j_i_and_b_k_j_with_a_layer_s_own_number() -> None:
+    source = draw(Linear.from_weights([[0.5, 1.0]], [0.0], k=2)).source
+    w12 = next(e for e in edges(source) if e.startswith("c0n1 -> c1n0"))
+    assert 'w<SUP><FONT POINT-SIZE="8">2,1</FONT></SUP><SUB><FONT POINT-SIZE="8">2' in w12
+    bias = next(e for e in edges(source) if e.startswith("c0bias"))
+    assert 'b<SUP><FONT POINT-SIZE="8">2</FONT></SUP><SUB><FONT POINT-SIZE="8">1' in bias
+    assert "W<SUP>" not in source and "B<SUP>" not in source
+
+
+class Scaled(Activation):
+    """A user's activation whose extra_repr spans lines and holds a backslash."""
+
+    def activate(self, x: Value) -> Value:
+        return x * 2
+
+    def extra_repr(self) -> str:
+        return "scale=2,\n  note=c\\d"
+
+
+def test_the_caption_puts_each_layer_on_one_line_as_typed(tmp_path) -> None:
+    model = Sequential(Linear(2, 2, seed=0), Scaled())
+    source = draw(model).source
+    linear = "L1 = Linear(in_features=2, out_features=2, bias=True)"
+    assert f"{linear}\\lL2 = Scaled(scale=2, note=c\\\\d)\\l" in source
+    svg = save_svg(draw(model), tmp_path / "model.svg").read_text(encoding="utf-8")
+    assert "L2 = Scaled(scale=2, note=c\\d)" in svg
+
+
+def test_a_model_fits_a_notebook_column() -> None:
+    svg = draw(MLP(2, [8, 8, 1], seed=0), show_weights=False).pipe(format="svg", encoding="utf-8")
+    width = float(re.search(r'<svg width="([0-9.]+)pt"', svg).group(1))
+    assert width <= COLUMN_INCHES * 72
+    assert 'transform="scale(1 1)' in svg  # laid out to fit, not shrunk

@@ -95,3 +95,11 @@ def test_ten_epochs_on_the_moons_reach_a_sensible_accuracy() -> None:
     model = MLP(2, [8, 8, 1], seed=0)
     fit(model, inputs, targets, hinge, SGD(model.parameters(), 0.05), 10, progress=False)
     assert accuracy(model, inputs, targets) >= 0.8
+
+
+def test_the_progress_bar_is_the_notebook_aware_one() -> None:
+    import tqdm.auto
+
+    import nn.train
+
+    assert nn.train.tqdm is tqdm.auto.tqdm  # a widget in Jupyter, text in a terminal
