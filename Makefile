@@ -7,10 +7,10 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 .PHONY: demo test lint lab bench graphviz chromium clean
 
 $(STAMP): pyproject.toml
-	@echo "Installing impactgrad and its extras (dev, notebook, bench, data: scikit-learn's digits, browser: Playwright) into $(VENV): a few minutes the first time."
+	@echo "Installing impactgrad and its extras (dev, notebook, bench, data: scikit-learn's digits, browser: Playwright, torch: PyTorch 2.13.0, CPU build, about 800 MB) into $(VENV): a few minutes the first time."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,notebook,bench,data,browser]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebook,bench,data,browser,torch]'
 	rm -f $(VENV)/.installed-*; touch $@
 
 # The system Graphviz binary (`dot`), installed with apt-get or brew where it is missing.

@@ -2,6 +2,7 @@
 
 from nn import data
 from nn.activation import Activation, Input1D, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from nn.bridge import from_torch, to_torch
 from nn.conv import Conv2D, Flatten, Input2D
 from nn.draw import draw
 from nn.linear import MLP, Linear, Neuron
@@ -41,9 +42,11 @@ __all__ = [
     "data",
     "draw",
     "fit",
+    "from_torch",
     "half_squared_error",
     "hinge",
     "load",
     "mse",
     "save",
+    "to_torch",
 ]
