@@ -23,7 +23,7 @@ def coerce(data: object) -> Scalar:
     if is_symbolic(data):  # before Real: sympy numbers register as Real, yet stay symbolic
         return data
     if isinstance(data, numbers.Real):  # int, bool and numpy scalars
-        return _to_float(data)
+        return to_float(data)
     raise TypeError(
         f"Value data must be a float, a Fraction or a sympy expression, not {type(data).__name__}"
     )
@@ -81,7 +81,7 @@ def _short_float(x: Fraction | int) -> str:
     return f"{mantissa:.1f}e{exponent:+d}"
 
 
-def _to_float(x: numbers.Real) -> float:
+def to_float(x: numbers.Real) -> float:
     """float(x), or an OverflowError that names a number too large for a float."""
     try:
         return float(x)
@@ -107,7 +107,7 @@ class FloatKind:
         """A constant operand as data of this kind (numpy scalars and ints become float64)."""
         if type(c) is float or is_symbolic(c):
             return c
-        return _to_float(c)
+        return to_float(c)
 
     @staticmethod
     def divide(x: Scalar, y: Scalar) -> Scalar:
@@ -201,8 +201,8 @@ class FloatKind:
 
     @staticmethod
     def relu(x: Scalar) -> Scalar:
-        """ReLU(x) = max(x, 0); NaN passes (IEEE)."""
-        return x * 0 if x < 0 else x
+        """ReLU(x) = max(x, 0): +0 of x's type for x < 0 (never -0.0, even at -inf); NaN passes (IEEE)."""
+        return type(x)(0) if x < 0 else x
 
     @staticmethod
     def leaky_relu(x: Scalar, slope: Scalar) -> Scalar:
@@ -236,7 +236,7 @@ class ExactKind(FloatKind):
             return c
         if isinstance(c, numbers.Integral):
             return Fraction(int(c))
-        return _to_float(c)
+        return to_float(c)
 
     @staticmethod
     def power(x: Scalar, n: Scalar) -> Scalar:
@@ -249,7 +249,7 @@ class ExactKind(FloatKind):
                     f"limit of exact powers ({MAX_EXACT_POWER_BITS} bits)"
                 )
             return FloatKind.power(x, n)
-        return FloatKind.power(_to_float(x), _to_float(n))
+        return FloatKind.power(to_float(x), to_float(n))
 
     @staticmethod
     def pow(x: Scalar, n: Scalar) -> Scalar:
@@ -305,12 +305,12 @@ class ExactKind(FloatKind):
     @staticmethod
     def sin(x: Scalar) -> Scalar:
         """sin x as a float."""
-        return math.sin(_to_float(x))
+        return math.sin(to_float(x))
 
     @staticmethod
     def cos(x: Scalar) -> Scalar:
         """cos x as a float."""
-        return math.cos(_to_float(x))
+        return math.cos(to_float(x))
 
 
 class SymbolicKind(FloatKind):

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from autograd import mode as _mode
 from autograd.rules import RULES, Rule
-from autograd.scalars import FloatKind, Scalar, coerce, is_constant, is_symbolic, kind_of, number_text
+from autograd.scalars import (
+    FloatKind,
+    Scalar,
+    coerce,
+    is_constant,
+    is_symbolic,
+    kind_of,
+    number_text,
+    to_float,
+)
 
 _NUMBERS = (float, int)  # the common constants, checked before is_constant's slower ABC check
 _RECORDING = _mode.RECORDING
@@ -178,22 +187,6 @@ def _data(other: Value | Scalar) -> Scalar:
 _new = object.__new__
 
 
-def _node(data: Scalar, op: str, x: Any, dx: Scalar, y: Any = None, dy: Scalar = None) -> Value:
-    """The node op(x[, y]) with ∂node/∂x = dx and ∂node/∂y = dy (None for a constant operand)."""
-    if type(data) is not float:
-        data = coerce(data)
-    node: Value = _new(Value)
-    node.data = data
-    node.grad = 0
-    node.label = None
-    node.op = op
-    if _current_mode() is not _RECORDING and not _records(data, op, x, y):
-        node._x = node._dx = node._y = node._dy = None  # no_grad: a leaf
-        return node
-    node._x, node._dx, node._y, node._dy = x, dx, y, dy
-    return node
-
-
 def _records(data: Scalar, op: str, x: Any, y: Any) -> bool:
     """Outside the default mode: whether the node keeps its operands (no_grad), after the anomaly check."""
     mode = _mode.current()
@@ -214,25 +207,32 @@ def {method}(self):
     x = self.data
     {kind}
     out = {forward}
-    return _node(out, {name!r}, self, {dx})
+    {make4}
+    node._x, node._dx, node._y, node._dy = self, {dx}, None, None
+    return node
 """
 
 _BINARY = """
 def {method}(self, other):
     x = self.data
-    {kind}
     if isinstance(other, Value):
         y = other.data
+        {kind_if_used}
         out = {forward}
-        return _node(out, {name!r}, self, {dx}, other, {dy})
-    if {is_constant}:
-        try:
-            y = other if type(other) is float and k is _FLOAT else k.constant(other)
-        except OverflowError as error:
-            raise OverflowError(f"{name}: {{error}}") from None
-        out = {forward}
-        return _node(out, {name!r}, self, {dx}, y, None)
-    return NotImplemented
+        {make8}
+        node._x, node._dx, node._y, node._dy = self, {dx}, other, {dy}
+        return node
+    if not ({is_constant}):
+        return NotImplemented
+    {kind}
+    try:
+        y = {as_constant}
+    except OverflowError as error:
+        raise OverflowError(f"{name}: {{error}}") from None
+    out = {forward}
+    {make4}
+    node._x, node._dx, node._y, node._dy = self, {dx}, y, None
+    return node
 """
 
 _WITH_CONSTANT = """
@@ -241,7 +241,9 @@ def {method}(self, other):
     {kind}
     y = k.constant(other)
     out = {forward}
-    return _node(out, {name!r}, self, {dx}, y, None)
+    {make4}
+    node._x, node._dx, node._y, node._dy = self, {dx}, y, None
+    return node
 """
 
 _REFLECTED = """
@@ -251,20 +253,46 @@ def {reflected}(self, other):
     y = self.data
     {kind_y}
     try:
-        x = other if type(other) is float and k is _FLOAT else k.constant(other)
+        x = {as_constant}
     except OverflowError as error:
         raise OverflowError(f"{name}: {{error}}") from None
     out = {forward}
-    return _node(out, {name!r}, x, None, self, {dy})
+    {make4}
+    node._x, node._dx, node._y, node._dy = x, None, self, {dy}
+    return node
 """
+
+# The new node `out` (one object, no call): under no_grad (or detect_anomaly, see _records) it may
+# stay a leaf; the template then sets its operands and local derivatives.
+_MAKE_NODE = """if type(out) is not float:
+    out = coerce(out)
+node = _new(Value)
+node.data = out
+node.grad = 0
+node.label = None
+node.op = {name!r}
+if _current_mode() is not _RECORDING and not _records(out, {name!r}, {operands}):
+    node._x = node._dx = node._y = node._dy = None
+    return node"""
+
+# A float or int constant beside float data is converted here; other kinds convert their own.
+_AS_CONSTANT = (
+    "(other if type(other) is float else _to_float(other)) if k is _FLOAT and type(other) in _NUMBERS"
+    " else k.constant(other)"
+)
 
 
 def _operator_source(rule: Rule) -> str:
     """The Python source of the Value method(s) that apply `rule`."""
+    make = _MAKE_NODE.format(name=rule.name, operands="self, None" if rule.arity == 1 else "self, other")
     template = _UNARY if rule.arity == 1 else _BINARY if rule.dy is not None else _WITH_CONSTANT
     fields = {
         **vars(rule),
         "kind": _KIND.format("x"),
+        "kind_if_used": _KIND.format("x") if "k." in f"{rule.forward} {rule.dx} {rule.dy}" else "",
+        "as_constant": _AS_CONSTANT,
+        "make4": make.replace("\n", "\n    "),
+        "make8": make.replace("\n", "\n        "),
         "kind_y": _KIND.format("y"),
         "is_constant": _IS_CONSTANT,
     }
@@ -276,8 +304,10 @@ def _operator_source(rule: Rule) -> str:
 
 def _install(rule: Rule) -> None:
     """Define the Value method(s) of `rule`, documented with its formulas."""
-    namespace: dict[str, Any] = {"Value": Value, "_node": _node, "_FLOAT": FloatKind, "kind_of": kind_of,
-                 "_NUMBERS": _NUMBERS, "is_constant": is_constant}
+    namespace: dict[str, Any] = {"Value": Value, "_FLOAT": FloatKind, "kind_of": kind_of,
+                 "_NUMBERS": _NUMBERS, "is_constant": is_constant, "_to_float": to_float,
+                 "_new": _new, "_current_mode": _current_mode, "_RECORDING": _RECORDING, "_records": _records,
+                 "coerce": coerce}
     exec(_operator_source(rule), namespace)
     for method in (rule.method, rule.reflected):
         if method:

@@ -16,9 +16,12 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autograd import Value
-from nn.activation import Input1D, LeakyReLU, ReLU, Sigmoid, Tanh
+from nn.activation import Input1D, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from nn.conv import Conv2D, Flatten, Input2D
 from nn.linear import MLP, Linear
 from nn.module import Module, Sequential
+from nn.norm import BatchNorm, BatchNorm1D, BatchNorm2D
+from nn.pool import MaxPool2D
 
 if TYPE_CHECKING:
     import torch
@@ -75,6 +78,15 @@ def _floats(tensor: torch.Tensor) -> Any:
     return tensor.detach().cpu().tolist()
 
 
+def _only(module: torch.nn.Module, name: str, *allowed: object) -> None:
+    """A TypeError unless the torch module's setting `name` is one of `allowed` (what our layer computes)."""
+    found = getattr(module, name)
+    if found not in allowed:
+        cls = type(module).__name__
+        choices = " or ".join(map(repr, allowed))
+        raise TypeError(f"from_torch cannot map a {cls} with {name}={found!r}: it maps {name}={choices}")
+
+
 def _linear_to_torch(layer: Linear, cls: Any) -> torch.nn.Module:
     """torch.nn.Linear with weight[j, i] = W^{k,j}_i and bias[j] = B^k_j."""
     twin: torch.nn.Module = cls(
@@ -91,6 +103,78 @@ def _linear_from_torch(module: torch.nn.Linear, cls: type[Linear]) -> Linear:
     return cls.from_weights(_floats(module.weight), None if module.bias is None else _floats(module.bias))
 
 
+def _conv_to_torch(layer: Conv2D, cls: Any) -> torch.nn.Module:
+    """torch.nn.Conv2d with weight[o, c, u, v] = ker^{k,o,c}_{u,v} and bias[o] = b^{k,o}."""
+    twin: torch.nn.Module = cls(
+        layer.in_channels,
+        layer.out_channels,
+        layer.kernel_size,
+        layer.stride,
+        layer.padding,
+        bias=layer.bias is not None,
+        dtype=_torch().float64,
+    )
+    _copy(twin.weight, layer.weight)
+    if layer.bias is not None:
+        _copy(twin.bias, layer.bias)
+    return twin
+
+
+def _conv_from_torch(module: torch.nn.Conv2d, cls: type[Conv2D]) -> Conv2D:
+    """Our Conv2D with ker^{k,o,c}_{u,v} = weight[o, c, u, v] (zero padding, no dilation, no groups)."""
+    _only(module, "dilation", (1, 1))
+    _only(module, "groups", 1)
+    _only(module, "padding_mode", "zeros")
+    if isinstance(module.padding, str):
+        raise TypeError(f"from_torch cannot map a Conv2d with padding={module.padding!r}: it maps numbers")
+    bias = None if module.bias is None else _floats(module.bias)
+    (sh, sw), (ph, pw) = module.stride, module.padding
+    return cls.from_weights(_floats(module.weight), bias, (sh, sw), (ph, pw))
+
+
+def _pool_to_torch(layer: MaxPool2D, cls: Any) -> torch.nn.Module:
+    """torch.nn.MaxPool2d with the same kernel, stride, padding and ceil_mode."""
+    twin: torch.nn.Module = cls(layer.kernel_size, layer.stride, layer.padding, ceil_mode=layer.ceil_mode)
+    return twin
+
+
+def _pool_from_torch(module: torch.nn.MaxPool2d, cls: type[MaxPool2D]) -> MaxPool2D:
+    """Our MaxPool2D with the same kernel, stride, padding and ceil_mode (no dilation, no indices)."""
+    _only(module, "dilation", 1, (1, 1))
+    _only(module, "return_indices", False)
+    return cls(module.kernel_size, module.stride, module.padding, module.ceil_mode)
+
+
+def _norm_to_torch(layer: BatchNorm, cls: Any) -> torch.nn.Module:
+    """torch.nn.BatchNorm1d/2d with γ, β, the running statistics and the training mode."""
+    affine = layer.weight is not None
+    twin: torch.nn.Module = cls(
+        layer.num_features, float(layer.eps), float(layer.momentum), affine, dtype=_torch().float64
+    )
+    if layer.weight is not None and layer.bias is not None:
+        _copy(twin.weight, layer.weight)
+        _copy(twin.bias, layer.bias)
+    _copy(twin.running_mean, layer.running_mean)
+    _copy(twin.running_var, layer.running_var)
+    return twin.train(layer.training)
+
+
+def _norm_from_torch(module: torch.nn.modules.batchnorm._BatchNorm, cls: type[BatchNorm]) -> BatchNorm:
+    """Our BatchNorm1D/2D with γ, β, the running statistics and the training mode."""
+    mean, var = module.running_mean, module.running_var
+    if module.momentum is None or mean is None or var is None:
+        name = type(module).__name__
+        raise TypeError(
+            f"from_torch maps a {name} with running statistics and a momentum, not a cumulative mean"
+        )
+    layer = cls(module.num_features, module.eps, module.momentum, module.affine)
+    layer.load_state_dict(
+        {f"{name}.{f}": x for name, p in module.named_parameters() for f, x in enumerate(_floats(p))}
+    )  # γ = weight[f], β = bias[f]
+    layer.running_mean, layer.running_var = _floats(mean), _floats(var)
+    return layer.train(module.training)
+
+
 def _sequential_to_torch(model: Sequential, cls: Any) -> torch.nn.Module:
     """torch.nn.Sequential of the layers' twins, at the same indices."""
     twin: torch.nn.Module = cls(*(to_torch(layer) for layer in model))
@@ -102,11 +186,25 @@ def _sequential_from_torch(module: torch.nn.Sequential, cls: type[Sequential]) -
     return cls(*(from_torch(layer) for layer in module))
 
 
+def _softmax_from_torch(module: torch.nn.Softmax, cls: type[Softmax]) -> Softmax:
+    """Our Softmax, from a torch Softmax over the features of each row (dim 1 or -1)."""
+    _only(module, "dim", 1, -1)
+    return cls()
+
+
+def _flatten_from_torch(module: torch.nn.Flatten, cls: type[Flatten]) -> Flatten:
+    """Our Flatten, from a torch Flatten of each sample (dims 1 to -1)."""
+    _only(module, "start_dim", 1)
+    _only(module, "end_dim", -1)
+    return cls()
+
+
 TWINS: tuple[Twin, ...] = (
     Twin(Linear, "Linear", _linear_to_torch, _linear_from_torch),
     Twin(Sequential, "Sequential", _sequential_to_torch, _sequential_from_torch),
     Twin(MLP, "Sequential", _sequential_to_torch, None),
     Twin(Input1D, "Identity", _new, _new),
+    Twin(Input2D, "Identity", _new, None),
     Twin(ReLU, "ReLU", _new, _new),
     Twin(
         LeakyReLU,
@@ -116,6 +214,12 @@ TWINS: tuple[Twin, ...] = (
     ),
     Twin(Tanh, "Tanh", _new, _new),
     Twin(Sigmoid, "Sigmoid", _new, _new),
+    Twin(Softmax, "Softmax", lambda layer, cls: cls(dim=-1), _softmax_from_torch),
+    Twin(Flatten, "Flatten", _new, _flatten_from_torch),
+    Twin(Conv2D, "Conv2d", _conv_to_torch, _conv_from_torch),
+    Twin(MaxPool2D, "MaxPool2d", _pool_to_torch, _pool_from_torch),
+    Twin(BatchNorm1D, "BatchNorm1d", _norm_to_torch, _norm_from_torch),
+    Twin(BatchNorm2D, "BatchNorm2d", _norm_to_torch, _norm_from_torch),
 )
 
 
@@ -123,9 +227,11 @@ def to_torch(model: Module) -> torch.nn.Module:
     """A torch.nn.Module in float64 with the same weights, whose forward equals `model`'s.
 
     A model that takes a list of `in_features` numbers becomes a module that takes a tensor
-    `(batch, in_features)` and returns `(batch, out_features)`. `Linear.weight[j][i]` becomes
-    `weight[j, i]`, a Sequential (or an MLP) a torch.nn.Sequential with the same indices, Input1D
-    torch.nn.Identity. Fraction weights become float64; `model` is not changed.
+    `(batch, in_features)` and returns `(batch, out_features)`; a 2D model (`[channel][row][col]`
+    samples) one that takes `(batch, C, H, W)`. `Linear.weight[j][i]` becomes `weight[j, i]`,
+    `Conv2D.weight[o][c][u][v]` `weight[o, c, u, v]`, a Sequential (or an MLP) a torch.nn.Sequential
+    with the same indices, Input1D and Input2D torch.nn.Identity; BatchNorm keeps its running
+    statistics and its train/eval mode. Fraction weights become float64; `model` is not changed.
 
     Where the two differ: ReLU'(0) is 1 here (the series' convention) and 0 in PyTorch.
     """
@@ -147,7 +253,8 @@ def from_torch(module: torch.nn.Module) -> Module:
     """Our model of the same structure with the same weights (as floats), from float32 or float64.
 
     The inverse of to_torch: a torch.nn.Sequential becomes our Sequential, torch.nn.Identity an
-    Input1D. A layer without a row in TWINS, or a custom torch.nn.Module, is a TypeError naming it.
+    Input1D. A layer without a row in TWINS, a custom torch.nn.Module, or a setting our layer does not
+    compute (a dilation, groups, Softmax over another dim, ...) is a TypeError naming it.
     Where the two differ: ReLU'(0) is 0 in PyTorch and 1 here (the series' convention).
     """
     nn = _torch().nn

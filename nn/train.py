@@ -115,8 +115,8 @@ class _CompiledRows:
     def __init__(self, model: Module, loss: Loss, optimizer: Optimizer) -> None:
         frozen = [type(m).__name__ for m in model.modules() if not m.compiles]
         if frozen:
-            raise ValueError(f"fit(compile=True) cannot train a model with {frozen[0]}: its graph's structure "
-                             "depends on the data; train it eagerly (compile=False)")
+            raise ValueError(f"fit(compile=True) cannot train a model with {frozen[0]}: its graph's "
+                             "structure depends on the data; train it eagerly (compile=False)")
         self.model, self.loss, self.params = model, loss, optimizer.params
         self.graphs: dict[tuple[Any, Any], Compiled] = {}
 
@@ -128,7 +128,8 @@ class _CompiledRows:
         key = (_shape(xs), y if index else _shape(ys))
         compiled = self.graphs.get(key)
         if compiled is None:
-            compiled = self.graphs[key] = compile_graph(self.loss(self.model(xs), ys), [*self.params, *numbers])
+            row_loss = self.loss(self.model(xs), ys)
+            compiled = self.graphs[key] = compile_graph(row_loss, [*self.params, *numbers])
         out, grads = compiled([*(p.data for p in self.params), *(v.data for v in numbers)], share)
         for p, g in zip(self.params, grads):
             p.grad += g

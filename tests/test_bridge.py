@@ -11,18 +11,25 @@ import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
-from nn_strategies import batches, models
+from nn_strategies import batches, conv_models, models
 
 from autograd import Value
 from nn import (
     MLP,
+    BatchNorm1D,
+    BatchNorm2D,
+    Conv2D,
+    Flatten,
     Input1D,
+    Input2D,
     LeakyReLU,
     Linear,
+    MaxPool2D,
     Module,
     ReLU,
     Sequential,
     Sigmoid,
+    Softmax,
     Tanh,
     from_torch,
     to_torch,
@@ -64,11 +71,68 @@ def test_an_mlp_becomes_a_sequential_of_its_layers() -> None:
 
 @pytest.mark.parametrize(
     ("ours", "theirs"),
-    [(Input1D(2), "Identity"), (ReLU(), "ReLU"), (Tanh(), "Tanh"), (Sigmoid(), "Sigmoid")],
+    [
+        (Input1D(2), torch.nn.Identity()),
+        (ReLU(), torch.nn.ReLU()),
+        (Tanh(), torch.nn.Tanh()),
+        (Sigmoid(), torch.nn.Sigmoid()),
+        (Flatten(), torch.nn.Flatten()),
+        (Softmax(), torch.nn.Softmax(dim=1)),
+    ],
 )
-def test_layers_without_weights(ours: Module, theirs: str) -> None:
-    assert type(to_torch(ours)) is getattr(torch.nn, theirs)
-    assert type(from_torch(getattr(torch.nn, theirs)())) is type(ours)
+def test_layers_without_weights(ours: Module, theirs: torch.nn.Module) -> None:
+    assert type(to_torch(ours)) is type(theirs)
+    assert type(from_torch(theirs)) is type(ours)
+
+
+def test_conv2d_weight_o_c_u_v_is_weight_o_c_u_v() -> None:
+    layer = Conv2D(2, 3, (2, 1), stride=(1, 2), padding=(1, 0), seed=0)
+    layer.bias[2].data = 0.5
+    twin = to_torch(layer)
+    assert type(twin) is torch.nn.Conv2d and twin.weight.shape == (3, 2, 2, 1)
+    assert (twin.kernel_size, twin.stride, twin.padding) == ((2, 1), (1, 2), (1, 0))
+    assert twin.weight[2, 1, 1, 0].item() == layer.weight[2][1][1][0].data and twin.bias[2].item() == 0.5
+    assert to_torch(Conv2D(1, 1, 2, bias=False, seed=0)).bias is None
+    back = from_torch(twin)
+    assert isinstance(back, Conv2D) and (back.stride, back.padding) == ((1, 2), (1, 0))
+    assert back.state_dict() == layer.state_dict()
+
+
+def test_max_pool_keeps_its_settings() -> None:
+    twin = to_torch(MaxPool2D(3, stride=2, padding=1, ceil_mode=True))
+    assert type(twin) is torch.nn.MaxPool2d
+    assert (twin.kernel_size, twin.stride, twin.padding, twin.ceil_mode) == ((3, 3), (2, 2), (1, 1), True)
+    back = from_torch(torch.nn.MaxPool2d(2, padding=1))
+    assert isinstance(back, MaxPool2D)
+    assert (back.kernel_size, back.stride, back.padding, back.ceil_mode) == ((2, 2), (2, 2), (1, 1), False)
+
+
+@pytest.mark.parametrize(
+    ("layer", "theirs"), [(BatchNorm1D(3), "BatchNorm1d"), (BatchNorm2D(3), "BatchNorm2d")]
+)
+def test_batch_norm_keeps_gamma_beta_running_statistics_and_mode(layer: Module, theirs: str) -> None:
+    layer = type(layer)(3, eps=1e-3, momentum=0.2)
+    layer.weight[1].data, layer.bias[2].data = 2.0, -1.0
+    layer.running_mean, layer.running_var = [0.5, -0.5, 0.25], [2.0, 1.5, 0.75]
+    twin = to_torch(layer.eval())
+    assert type(twin) is getattr(torch.nn, theirs) and not twin.training
+    assert (twin.eps, twin.momentum) == (1e-3, 0.2)
+    assert twin.weight.tolist() == [1.0, 2.0, 1.0] and twin.bias.tolist() == [0.0, 0.0, -1.0]
+    assert twin.running_mean.tolist() == [0.5, -0.5, 0.25] and twin.running_var.tolist() == [2.0, 1.5, 0.75]
+    back = from_torch(twin.train())
+    assert isinstance(back, type(layer)) and back.training and back.state_dict() == layer.state_dict()
+    assert (back.running_mean, back.running_var, back.eps, back.momentum) == (
+        layer.running_mean,
+        layer.running_var,
+        1e-3,
+        0.2,
+    )
+    unscaled = from_torch(getattr(torch.nn, theirs)(2, affine=False))
+    assert unscaled.weight is None and unscaled.state_dict() == {}
+
+
+def test_input2d_is_identity() -> None:
+    assert type(to_torch(Input2D(1, 2, 2))) is torch.nn.Identity
 
 
 def test_leaky_relu_slope_is_negative_slope() -> None:
@@ -149,6 +213,15 @@ class MyLinear(torch.nn.Linear):
         (torch.nn.Sequential(torch.nn.Linear(2, 2), Net()), "Net"),
         (MyLinear(2, 2), "MyLinear"),
         (Linear(2, 2, seed=0), "Linear"),
+        (torch.nn.Conv2d(1, 1, 3, dilation=2), "dilation"),
+        (torch.nn.Conv2d(2, 2, 3, groups=2), "groups"),
+        (torch.nn.Conv2d(1, 1, 3, padding="same"), "same"),
+        (torch.nn.Conv2d(1, 1, 3, padding=1, padding_mode="reflect"), "padding_mode"),
+        (torch.nn.MaxPool2d(2, dilation=2), "dilation"),
+        (torch.nn.BatchNorm1d(2, momentum=None), "momentum"),
+        (torch.nn.BatchNorm2d(2, track_running_stats=False), "running statistics"),
+        (torch.nn.Flatten(0), "start_dim"),
+        (torch.nn.Softmax(dim=0), "dim"),
     ],
 )
 def test_from_torch_refuses_what_it_cannot_map_naming_the_class(module: object, name: str) -> None:
@@ -177,17 +250,19 @@ def test_every_row_of_the_table_crosses_both_ways() -> None:
     }
 
 
-@given(models())
-def test_from_torch_of_to_torch_keeps_the_state_dict(drawn: tuple[Module, int]) -> None:
+@given(models() | conv_models())
+def test_from_torch_of_to_torch_keeps_the_state_dict(drawn: tuple[Module, tuple[int, ...]]) -> None:
     model, _ = drawn
     back = from_torch(to_torch(model))
     assert list(back.state_dict().items()) == list(model.state_dict().items())
 
 
-@given(models(), st.data())
-def test_to_torch_of_from_torch_computes_the_same(drawn: tuple[Module, int], data: st.DataObject) -> None:
-    model, n_in = drawn
-    x = tensor(data.draw(batches(n_in)))
+@given(models() | conv_models(), st.data())
+def test_to_torch_of_from_torch_computes_the_same(
+    drawn: tuple[Module, tuple[int, ...]], data: st.DataObject
+) -> None:
+    model, shape = drawn
+    x = tensor(data.draw(batches(shape)))
     original = to_torch(model)
     assert torch.equal(to_torch(from_torch(original))(x), original(x))
     single = original.float()  # the same weights in float64 compute what float32 does, more precisely

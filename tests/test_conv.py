@@ -27,7 +27,19 @@ from hypothesis import strategies as st
 from test_formulas import FLOATS, FRACTIONS, close, flow_back
 
 from autograd import Value, count_paths, gradcheck, no_grad
-from nn import SGD, Conv2D, Flatten, Input2D, Linear, MaxPool2D, ReLU, Sequential, accuracy, cross_entropy, fit
+from nn import (
+    SGD,
+    Conv2D,
+    Flatten,
+    Input2D,
+    Linear,
+    MaxPool2D,
+    ReLU,
+    Sequential,
+    accuracy,
+    cross_entropy,
+    fit,
+)
 
 
 def flat(x: Any) -> list[Any]:

@@ -224,3 +224,10 @@ def test_the_random_graphs_meet_infinite_derivatives_behind_relus() -> None:
         return any(n.op == "sqrt" and n.data == 0 and n.parents[0].op == "relu" for n in nodes)
 
     assert find(programs(BLOCKING_OPS, FRACTION_INPUTS, exact=True, max_instructions=10), blocked_infinity)
+
+
+@pytest.mark.parametrize("x", [-2.5, -math.inf, -5e-324])
+def test_relu_of_a_negative_float_is_plus_zero_never_minus_zero(x: float) -> None:
+    out = Value(x).relu()
+    assert out.data == 0.0 and math.copysign(1.0, out.data) == 1.0 and f"{out:g}" == "0"
+    assert Value(Fraction(-3, 2)).relu().data == Fraction(0)

@@ -43,7 +43,8 @@ def test_a_linear_layer_groups_each_neurons_nodes_inside_the_layer() -> None:
         neuron = groups.get(output)
         assert neuron is not None and neuron.parent is not None
         assert neuron.parent.name == "Linear(2→2)" and neuron.path() == (neuron.parent, neuron)
-        assert {v.label for v in made if v.is_leaf()} == {f"w^{{k,{j + 1}}}_1", f"w^{{k,{j + 1}}}_2", f"b^k_{j + 1}"}
+        weights = {f"w^{{k,{j + 1}}}_1", f"w^{{k,{j + 1}}}_2", f"b^k_{j + 1}"}
+        assert {v.label for v in made if v.is_leaf()} == weights
     assert len(groups) == 2 * 7  # per neuron: 2 weights, 2 products, 1 sum, the bias, the last sum
 
 

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from nn_strategies import SEEDS, batches, models
+from nn_strategies import SEEDS, batches, conv_models, models
 from ops import LEAKY_SLOPE, OPS
 from strategies import Program, evaluate, float_programs
 
 from autograd import Value, grad, hessian
-from nn import Module, to_torch
+from nn import BatchNorm, Module, to_torch
 
 torch = pytest.importorskip(
     "torch", reason="PyTorch is not installed: pip install 'impactgrad[torch]' (make test installs it)"
@@ -128,35 +128,52 @@ def by_our_names(twin: torch.nn.Module) -> dict[str, float]:
     return grads
 
 
-def forward_and_backward(
-    model: Module, rows: Sequence[Sequence[float]], weights: list[list[float]]
-) -> list[list[float]]:
-    """Our outputs row by row, after back-propagating Σ_rows Σ_j weights[r][j] · output[r][j]."""
-    outputs = []
-    for row, w in zip(rows, weights):
-        out = model(row)
-        sum((c * o for c, o in zip(w, out)), Value(0.0)).backward()
-        outputs.append([o.data for o in out])
-    return outputs
+def flat(nested: Any) -> list[Any]:
+    """The numbers (or Values) of nested lists, in row-major order."""
+    if isinstance(nested, (list, tuple)):
+        return [x for item in nested for x in flat(item)]
+    return [nested]
 
 
-@given(models(), st.data())
-def test_every_layer_agrees_with_its_torch_twin(drawn: tuple[Module, int], data: st.DataObject) -> None:
-    model, n_in = drawn
+@given(models() | conv_models(), st.data())
+def test_every_layer_agrees_with_its_torch_twin(
+    drawn: tuple[Module, tuple[int, ...]], data: st.DataObject
+) -> None:
+    model, shape = drawn
     twin = to_torch(model)
-    rows = data.draw(batches(n_in), label="rows")
-    out = twin(torch.tensor(rows, dtype=torch.float64))
+    batch = data.draw(batches(shape), label="batch")
+    out = twin(torch.tensor(batch, dtype=torch.float64))
     rng = random.Random(data.draw(SEEDS, label="loss weights"))
-    weights = [[rng.uniform(-1, 1) for _ in range(out.shape[1])] for _ in rows]
-    (out * torch.tensor(weights, dtype=torch.float64)).sum().backward()
-    ours = forward_and_backward(model, rows, weights)
-    for r, (o_row, t_row) in enumerate(zip(ours, out.tolist())):
-        for j, (o, t) in enumerate(zip(o_row, t_row, strict=True)):
-            LARGEST.check(o, t, f"output {j} of row {r}")
+    weights = [rng.uniform(-1, 1) for _ in range(out.numel())]
+    (out.flatten() * torch.tensor(weights, dtype=torch.float64)).sum().backward()
+    ours = flat(forward(model, batch))
+    sum((c * o for c, o in zip(weights, ours, strict=True)), Value(0.0)).backward()
+    for k, (o, t) in enumerate(zip(ours, out.flatten().tolist())):
+        LARGEST.check(o.data, t, f"output {k} (row-major)")
     theirs = by_our_names(twin)
     assert list(theirs) == [name for name, _ in model.named_parameters()]
     for name, p in model.named_parameters():
         LARGEST.check(p.grad, theirs[name], f"δ{name}")
+    layers = dict(named_layers(model))
+    for name, buffer in twin.named_buffers():  # the running statistics, moved by a training forward
+        prefix, _, kind = name.rpartition(".")
+        if kind in ("running_mean", "running_var"):
+            for f, (o, t) in enumerate(zip(getattr(layers[prefix], kind), buffer.tolist(), strict=True)):
+                LARGEST.check(o, t, f"{name}[{f}]")
+
+
+def forward(model: Module, batch: list[Any]) -> Any:
+    """Our outputs on a batch: in one call where batch normalization needs it, else sample by sample."""
+    if any(isinstance(layer, BatchNorm) for _, layer in named_layers(model)):
+        return model(batch)
+    return [model(sample) for sample in batch]
+
+
+def named_layers(module: Module, prefix: str = "") -> Iterator[tuple[str, Module]]:
+    """The module and every sub-module, by dotted name as in PyTorch ("" for the module itself)."""
+    yield prefix, module
+    for name, child in module.named_children():
+        yield from named_layers(child, f"{prefix}.{name}" if prefix else name)
 
 
 def torch_grads(
