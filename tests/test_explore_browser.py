@@ -244,6 +244,8 @@ def test_a_250_node_graph_steps_to_the_end(tmp_path, open_page) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = open_page(explore(out).save(tmp_path / "page.html"))
     check_all_steps(page, out, every=25)
+    # too wide for the page: drawn at its natural size (legible), scrolled, not shrunk to fit
+    assert page.page.evaluate("document.querySelector('.ig-graph svg').classList.contains('ig-wide')")
     page.page.screenshot(path=str(SCREENSHOTS / "explorer_250_nodes.png"), full_page=True)
 
 

@@ -188,6 +188,7 @@ def _svg(
 ) -> str:
     """The graph as SVG: node k is a record `name | data | grad` with id nk; edges carry ∂child/∂parent."""
     picture = canvas("LR")
+    del picture.graph_attr["size"]  # natural size: explorer.js scales a small graph, scrolls a big one
     ids = {node: f"n{k}" for k, node in enumerate(order)}
     for node in order:
         fields = [_title(node, names), f"data {fmt(node.data)}", f"grad {fmt(grads[node])}"]
