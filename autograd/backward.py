@@ -22,26 +22,27 @@ Locals = Callable[[Value], Iterable[tuple[Any, Any]]]  # a node's (operand, loca
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each after all of its parents (root last); no recursion.
 
-    Depth first with one stack of nodes: a node met for the first time is opened (pushed back, then
-    its parents above it); met again, all its parents are placed, so it is placed. Nothing is
-    allocated per node, so ordering a big graph triggers no garbage-collector pass.
+    Depth first with one stack: a node met for the first time is opened, and pushed back under a
+    `None` marker with its unopened parents above it; when the marker comes back up, all of its parents
+    are placed, so it is placed. Nothing is allocated per node, so ordering a big graph triggers no
+    garbage-collector pass.
     """
     order: list[Value] = []
     opened: set[Value] = set()
-    placed: set[Value] = set()
-    stack = [root]
+    stack: list[Value | None] = [root]
+    pop, push, open_, place = stack.pop, stack.append, opened.add, order.append
     while stack:
-        node = stack.pop()
-        if node not in opened:
-            opened.add(node)
-            stack.append(node)
+        node = pop()
+        if node is None:  # the marker: the node under it has all its parents placed
+            place(pop())  # type: ignore[arg-type]
+        elif node not in opened:  # else a second copy of a node already opened
+            open_(node)
+            push(node)
+            push(None)
             if node._dx is not None and node._x not in opened:  # a Value operand: a parent
-                stack.append(node._x)
+                push(node._x)
             if node._dy is not None and node._y not in opened:
-                stack.append(node._y)
-        elif node not in placed:  # else a second copy of a node already placed
-            placed.add(node)
-            order.append(node)
+                push(node._y)
     return order
 
 
