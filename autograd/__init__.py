@@ -5,6 +5,7 @@ from autograd.check import GradcheckError, gradcheck, gradgradcheck
 from autograd.compile import Compiled, compile
 from autograd.draw import draw
 from autograd.explore import explore
+from autograd.files import write_atomically
 from autograd.groups import group, is_recording_groups, record_groups
 from autograd.impacts import Path, count_paths, explain, impacts
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
@@ -33,4 +34,5 @@ __all__ = [
     "no_grad",
     "record_groups",
     "topological_order",
+    "write_atomically",
 ]

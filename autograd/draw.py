@@ -142,6 +142,10 @@ def draw(
     nodes, `collapse={"Linear(16→16)"}` the groups of those names (a whole layer), and max_nodes then
     counts the boxes.
     """
+    if not isinstance(out, Value):
+        raise TypeError(f"draw takes a Value (its graph is drawn), not {type(out).__name__}; layers: nn.draw")
+    if not all(isinstance(p, Value) for p in params):
+        raise TypeError(f"draw's params must be Values, got {[type(p).__name__ for p in params]}")
     order = topological_order(out)
     if collapse:
         return draw_collapsed(out, order, _require_groups(groups), collapse, rankdir or "LR", max_nodes)

@@ -57,8 +57,8 @@ def draw(
     for layer in layers:
         if not isinstance(layer, (Linear, Activation, Input1D)):
             raise TypeError(
-                f"nn.draw draws Linear, activation and Input1D layers, alone or in a Sequential; "
-                f"got {type(layer).__name__}"
+                f"nn.draw draws Linear, activation and Input1D layers, alone or in a Sequential, or a "
+                f"Conv2D alone; got {type(layer).__name__} (a graph of Values: autograd.draw)"
             )
         if isinstance(layer, Linear) and layer.in_features * layer.out_features > max_weights:
             raise ValueError(

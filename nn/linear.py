@@ -94,7 +94,7 @@ class Linear(Module):
         """Group the nodes this call made: the layer and in it each neuron j (Σ_i w^{k,j}_i·o_i + b_j)."""
         layer = group(f"Linear({self.in_features}→{self.out_features})", outputs, xs)
         for j, output in enumerate(outputs):
-            group(f"neuron {j}", [output], xs, parent=layer)
+            group(f"neuron {j + 1}", [output], xs, parent=layer)
 
     def extra_repr(self) -> str:
         bias = self.bias is not None
@@ -133,6 +133,8 @@ class MLP(Sequential):
         activation: Callable[[], Module] = ReLU,
         seed: int | None = None,
     ) -> None:
+        if isinstance(sizes, (int, str)) or not hasattr(sizes, "__len__"):
+            raise TypeError(f"MLP's sizes are a list of layer sizes, such as [16, 16, 1], not {sizes!r}")
         if not sizes:
             raise ValueError("MLP needs at least one layer size")
         if isinstance(activation, Module) or not callable(activation):

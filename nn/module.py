@@ -6,12 +6,11 @@ import json
 import math
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from autograd import Value
+from autograd import Value, write_atomically
 
 M = TypeVar("M", bound="Module")
 Scalar = Any  # the data a Value holds: float, Fraction (exact) or a sympy expression (symbolic)
@@ -282,18 +281,7 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
             kind = type(value).__name__
             raise TypeError(f"cannot save {name!r}: JSON holds floats and Fractions, not {kind}")
     text = json.dumps(encoded, indent=2, allow_nan=False)
-    folder = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".impactgrad-", suffix=".json.tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_atomically(path, text)
 
 
 def load(module: Module, path: str | os.PathLike[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -71,7 +72,7 @@ def fit(
 
 
 def _check_rows(name: str, rows: Sequence[Sequence[Scalar]]) -> None:
-    """Every row a list of numbers (or Values) as long as row 0: the culprit named by its index."""
+    """Every row a list of finite numbers (or Values) as long as row 0: the culprit named by its index."""
     width = None
     for r, row in enumerate(rows):
         if isinstance(row, (Value, str, bytes)) or not hasattr(row, "__len__"):
@@ -81,11 +82,13 @@ def _check_rows(name: str, rows: Sequence[Sequence[Scalar]]) -> None:
         if len(row) != width:
             raise ValueError(f"{name}[{r}] has {len(row)} values, but {name}[0] has {width}")
         for i, v in enumerate(row):
-            if not isinstance(v, Value):
-                try:
-                    apply(as_value, v)  # a number, or nested lists of them ([c][i][j] images)
-                except TypeError as error:
-                    raise TypeError(f"{name}[{r}][{i}]: {error}") from None
+            try:
+                values = _leaves(apply(as_value, v))  # a number, or nested lists of them ([c][i][j] images)
+            except TypeError as error:
+                raise TypeError(f"{name}[{r}][{i}]: {error}") from None
+            bad = [x.data for x in values if isinstance(x.data, float) and not math.isfinite(x.data)]
+            if bad:
+                raise ValueError(f"{name}[{r}][{i}] holds {bad[0]}: fit needs finite numbers")
 
 
 def accuracy(model: Module, inputs: Sequence[Any], targets: Sequence[Any]) -> float:

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from autograd import Value, grad, hessian
-from nn import MLP, SGD, Adam, Input1D, Linear, ReLU, Sequential, fit, half_squared_error
+from autograd import Value, draw, grad, hessian
+from nn import MLP, SGD, Adam, Input1D, Linear, ReLU, Sequential, fit, half_squared_error, save
 
 
 def params() -> list[Value]:
@@ -47,6 +47,11 @@ BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("grad wrt a number", lambda: grad(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
     ("hessian wrt a number", lambda: hessian(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
     # optimisers (issue 10, point 11)
+    ("autograd.draw of a layer", lambda: draw(Linear(2, 1)), TypeError, "nn.draw"),
+    ("autograd.draw params not Values", lambda: draw(Value(1.0) * 2, params=[3]), TypeError, "params"),
+    ("MLP sizes an int", lambda: MLP(2, 3), TypeError, "[16, 16, 1]"),
+    ("save into a missing folder", lambda: save(Linear(1, 1), "/no/such/folder/m.json"), FileNotFoundError,
+     "/no/such/folder"),
     ("SGD lr str", lambda: SGD(params(), lr="0.1"), TypeError, "lr"),
     ("SGD lr None", lambda: SGD(params(), lr=None), TypeError, "lr"),
     ("SGD lr bool", lambda: SGD(params(), lr=True), TypeError, "lr"),
@@ -86,6 +91,8 @@ BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("fit 4th input row a number", fit_rows([[1.0], [2.0], [3.0], 4.0], [[1.0]] * 4), TypeError, "inputs[3]"),
     ("fit 2nd target not a number", fit_rows([[1.0], [2.0]], [[1.0], [None]]), TypeError, "targets[1][0]"),
     ("fit rows differ", fit_rows([[1.0], [2.0]], [[1.0]]), ValueError, "target rows"),
+    ("fit NaN input", fit_rows([[1.0], [math.nan]], [[1.0]] * 2), ValueError, "inputs[1][0]"),
+    ("fit infinite target", fit_rows([[1.0], [2.0]], [[1.0], [-math.inf]]), ValueError, "targets[1][0]"),
     ("fit no rows", fit_rows([], []), ValueError, "at least one row"),
 ]
 

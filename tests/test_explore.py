@@ -166,3 +166,15 @@ def test_a_minus_sign_reads_as_a_difference_in_the_backward_formula() -> None:
     out.label = "out"
     by_name = {n["name"]: n for n in walkthrough(out)["nodes"]}
     assert by_name["y"]["backward"] == "δy = -δd + d · δout = (-1) · 2 + 3 · 1 = 1"
+
+
+def test_a_saved_page_is_readable_by_all_and_replaces_the_old_one(tmp_path: Path) -> None:
+    x = Value(2.0, label="x")
+    target = tmp_path / "page.html"
+    target.write_text("old")
+    target.chmod(0o640)
+    explore(x * x).save(target)  # an old file keeps its permissions
+    assert target.stat().st_mode & 0o777 == 0o640 and target.read_text().startswith("<!doctype html>")
+    new = explore(x * x).save(tmp_path / "sub" / "new.html")  # a new one is readable by all
+    assert new.stat().st_mode & 0o777 == 0o644
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["new.html", "page.html", "sub"]

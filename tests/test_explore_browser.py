@@ -219,6 +219,23 @@ def test_the_quiz_hides_the_next_value_until_the_learner_answers(tmp_path, open_
     assert explore(loss).quiz is False
 
 
+def test_an_edge_shows_its_local_derivative_once_its_child_is_computed(tmp_path, open_page) -> None:
+    out = Value(3.0, label="w") * Value(2.0, label="x")  # ∂out/∂w = x = 2, ∂out/∂x = w = 3
+    page = open_page(explore(out, quiz=True).save(tmp_path / "page.html"))
+
+    def labels() -> list[str]:
+        return sorted(page.page.eval_on_selector_all("g.edge text", "els => els.map(e => e.textContent)"))
+
+    assert labels() == ["?", "?"]  # else an edge would tell the quiz's answer (x's data) in advance
+    page.button("Step").click()
+    page.button("Step").click()
+    assert labels() == ["?", "?"] and len(page.attrs("data-data")) == 2
+    page.button("Step").click()  # w·x computed: its local derivatives are taken
+    assert labels() == ["2", "3"]
+    page.button("Back").click()
+    assert labels() == ["?", "?"]
+
+
 def test_the_quiz_takes_a_fraction_for_exact_data(tmp_path, open_page) -> None:
     x = Value(Fraction(1, 5800), "x")
     y = x * 3

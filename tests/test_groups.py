@@ -39,7 +39,7 @@ def test_a_linear_layer_groups_each_neurons_nodes_inside_the_layer() -> None:
     assert all(v not in groups for v in x)
     for j, output in enumerate(outputs):
         made = [v for v in topological_order(output) if v not in x]
-        assert {groups.get(v).name for v in made} == {f"neuron {j}"}  # type: ignore[union-attr]
+        assert {groups.get(v).name for v in made} == {f"neuron {j + 1}"}  # type: ignore[union-attr]
         neuron = groups.get(output)
         assert neuron is not None and neuron.parent is not None
         assert neuron.parent.name == "Linear(2→2)" and neuron.path() == (neuron.parent, neuron)
@@ -75,7 +75,7 @@ def test_draw_boxes_each_group_in_a_nested_cluster() -> None:
     source = draw(out, groups=groups).source
     assert source.count("subgraph cluster_") == 3 and 'label="Linear(2→2)"' in source
     layer_at = source.index('label="Linear(2→2)"')
-    assert layer_at < source.index('label="neuron 0"') and layer_at < source.index('label="neuron 1"')
+    assert layer_at < source.index('label="neuron 1"') and layer_at < source.index('label="neuron 2"')
     assert "subgraph cluster_" not in draw(out).source
 
 
@@ -87,9 +87,9 @@ def test_the_issues_mlp_is_refused_flat_and_drawn_collapsed(tmp_path) -> None:
     picture = draw(loss, groups=groups, collapse=True)
     boxes = re.findall(r"^\s*(g\d+|v\d+) \[label=", picture.source, flags=re.M)
     assert len(boxes) == 2 + 16 + 16 + 16 + 16 + 1 + 3  # inputs, neurons and relus, the loss's nodes
-    assert picture.source.count('label="Linear(') == 3 and "neuron 15 (49 nodes)" in picture.source
+    assert picture.source.count('label="Linear(') == 3 and "neuron 16 (49 nodes)" in picture.source
     svg = save_svg(picture, tmp_path / "mlp.svg").read_text(encoding="utf-8")
-    assert "neuron 15 (49 nodes)" in svg
+    assert "neuron 16 (49 nodes)" in svg
 
 
 def test_collapse_needs_groups_and_counts_boxes_against_max_nodes() -> None:
@@ -109,7 +109,7 @@ def test_collapse_by_name_draws_one_layer_as_one_box(tmp_path) -> None:
     boxes = re.findall(r"^\s*(g\d+|v\d+) \[label=", source, re.M)
     assert len(boxes) == len(topological_order(loss)) - 784 + 1
     assert "784 nodes" in save_svg(picture, tmp_path / "layer.svg").read_text(encoding="utf-8")
-    with pytest.raises(ValueError, match=r"no group is named 'Linear\(3→3\)'.*'neuron 0'"):
+    with pytest.raises(ValueError, match=r"no group is named 'Linear\(3→3\)'.*'neuron 1'"):
         draw(loss, groups=groups, collapse={"Linear(3→3)"})
     with pytest.raises(TypeError, match="collapse must be True or a collection of group names"):
         draw(loss, groups=groups, collapse="Linear(16→16)")

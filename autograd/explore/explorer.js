@@ -75,6 +75,19 @@ function render({ model, el }) {
     }
   }
 
+  // An edge's label, ∂child/∂parent, is taken when the child is computed: "?" until its forward step
+  // (else it would give away the data of the other operand, in the quiz too).
+  const edgesInto = nodes.map(() => []);
+  for (const e of el.querySelectorAll("g.edge")) {
+    const ends = /n(\d+)\D+n(\d+)/.exec(e.querySelector("title")?.textContent ?? "");
+    const label = e.querySelector("text");
+    if (ends && label) {
+      label.dataset.full = label.textContent;
+      label.textContent = "?";
+      edgesInto[Number(ends[2])].push(label);
+    }
+  }
+
   // Step p (1-based) reveals node p-1's data (forward), then node 2n-p's grad (backward).
   const stepOf = (p) => (p <= n ? { phase: "forward", k: p - 1 } : { phase: "backward", k: last - p });
 
@@ -85,6 +98,7 @@ function render({ model, el }) {
     if (on) s.g.setAttribute(`data-${key}`, jsText(nodes[k][key]));
     else s.g.removeAttribute(`data-${key}`);
     if (s[key]) s[key].textContent = on ? s[key].dataset.full : `${key} ?`;
+    if (phase === "forward") for (const t of edgesInto[k]) t.textContent = on ? t.dataset.full : "?";
   }
 
   function formula() {

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import anywidget
 import traitlets
+
+from autograd.files import write_atomically
 
 HERE = Path(__file__).parent
 ESM = (HERE / "explorer.js").read_text(encoding="utf-8")
@@ -53,17 +54,8 @@ class Explorer(anywidget.AnyWidget):
     def save(self, path: str | os.PathLike[str], title: str = "impactgrad Explorer") -> Path:
         """Write the page to `path` (whole or not at all: through a temporary file) and return the path."""
         target = Path(path)
-        text = self.page(title)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(text)
-            os.replace(temporary, target)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-        return target
+        return write_atomically(target, self.page(title))
 
     def __repr__(self) -> str:
         return f"Explorer({len(self.graph.get('nodes', []))} nodes, quiz={self.quiz})"
