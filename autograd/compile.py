@@ -137,7 +137,7 @@ class _Form:
     precedence: int  # of `fast` and `floats`: 3: an atom (name, call), 2: * /, 1: + -, 0: anything else
     needs: dict[str, int]  # field -> the least precedence a text put there in `fast` or `floats` needs
     atom: bool  # whether `text` needs no parentheses as a factor
-    gate: str  # for a factor `0 if test else 1` (relu's step): the test, where the impact passes nothing
+    gates: tuple[str, str]  # for a factor `0 if test else 1` (relu's step): the test (fast, floats)
 
 
 @dataclass
@@ -224,9 +224,9 @@ class _Writer:
             self.preamble.append(f"{name} = {text}")
         return name
 
-    def fill(self, form: _Form, node: Value, line: _Line, out: str = "") -> tuple[str, str, str, str]:
-        """The texts (readable, fast, floats, gate) of `form` applied to node's operands, their fields
-        added to `line`."""
+    def fill(self, form: _Form, node: Value, line: _Line, out: str = "") -> tuple[str, str, str, str, str]:
+        """The texts (readable, fast, floats, gate in fast, gate in floats) of `form` applied to node's
+        operands, their fields added to `line`."""
         texts, needs = {"x": "", "y": "", "out": ""}, []
         both = form.text + form.fast + form.floats
         for name, v in (("x", node._x), ("y", node._y)):
@@ -240,13 +240,13 @@ class _Writer:
             needs.append(3)
         line.needs += needs
         return (form.text.format(**texts), form.fast.format(**texts), form.floats.format(**texts),
-                form.gate.format(**texts))
+                form.gates[0].format(**texts), form.gates[1].format(**texts))
 
     def forward(self, node: Value) -> _Line:
         """`name = forward formula` for an interior node."""
         form = _form(RULES[node.op].forward)
         line = _Line(self.names[node], "", [], form.precedence)
-        line.text, line.fast, line.floats, _ = self.fill(form, node, line)
+        line.text, line.fast, line.floats, *_ = self.fill(form, node, line)
         return line
 
     def backward(self) -> list[_Line]:
@@ -301,7 +301,9 @@ class _Term:
     precedence: int  # of the term's fast texts
 
 
-def _impact(local: str, fast: str, floats: str, gate: str, form: _Form, line: _Line) -> _Term:
+def _impact(
+    local: str, fast: str, floats: str, gate: str, floats_gate: str, form: _Form, line: _Line
+) -> _Term:
     """δchild · ∂child/∂parent ({0} is δchild), simplified where the factor is ±1, and written
     `zero if test else δchild` where the factor is `0 if test else 1` (a zero factor passes nothing)."""
     if local in ("1", "-1"):
@@ -309,8 +311,8 @@ def _impact(local: str, fast: str, floats: str, gate: str, form: _Form, line: _L
         return _Term(text, text, text, text, line.args, [0 if local == "1" else 3], 3 if local == "1" else 2)
     readable = f"{{0}} * {local if form.atom else f'({local})'}"
     if gate:  # the else branch of a conditional: {0} needs no brackets there
-        fast = f"zero if {gate} else {{0}}"
-        return _Term(readable, fast, fast, fast, line.args, [0, *line.needs[1:]], 0)
+        fast, floats = f"zero if {gate} else {{0}}", f"0.0 if {floats_gate} else {{0}}"
+        return _Term(readable, fast, floats, fast, line.args, [0, *line.needs[1:]], 0)
     fast, floats = (f"{{0}} * {t if form.precedence == 3 else f'({t})'}" for t in (fast, floats))
     factor = fast[len("{0} * ") :]
     guarded = f"({fast} if {factor} else zero)"
@@ -514,13 +516,15 @@ def _form(formula: str) -> _Form:
                 else:
                     need = 0 if isinstance(parent, (ast.Call, ast.Expression)) else 3
                 needs[child.id] = max(needs.get(child.id, 0), need)
-    body = fast.body
-    step = isinstance(body, ast.IfExp) and [ast.literal_eval(e) if isinstance(e, ast.Constant) else None
-                                            for e in (body.body, body.orelse)] == [0, 1]
-    gate = _code(ast.Expression(body.test)) if step and isinstance(body, ast.IfExp) else ""
+    gates = [
+        _code(ast.Expression(body.test))
+        for body in (fast.body, floats.body)
+        if isinstance(body, ast.IfExp) and isinstance(body.body, ast.Constant) and body.body.value == 0
+        and isinstance(body.orelse, ast.Constant) and body.orelse.value == 1
+    ]
     precedence = min(_precedence(fast.body), _precedence(floats.body))
     return _Form(_code(tree), _code(fast), _code(floats), precedence, needs, _precedence(tree.body) == 3,
-                 gate if _code(fast) == _code(floats) else "")
+                 (gates[0], gates[1]) if len(gates) == 2 else ("", ""))
 
 
 def _code(tree: ast.Expression) -> str:
@@ -576,8 +580,16 @@ class _Inline(ast.NodeTransformer):
         return inlined
 
 
-class _FloatZero(ast.NodeTransformer):
-    """`type(v)(c)` as the float c: what it is where every value is a float."""
+class _Floats(ast.NodeTransformer):
+    """Where every value is a float: `type(v)(c)` is the float c, and `v < 0` compares with 0.0 (the
+    interpreter's fast comparison of two floats)."""
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        for k, right in enumerate(node.comparators):
+            if isinstance(right, ast.Constant) and type(right.value) is int:
+                node.comparators[k] = ast.Constant(float(right.value))
+        return node
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
@@ -610,7 +622,7 @@ def _inlinable(name: str, floats: bool = False) -> tuple[list[str], tuple[Any, .
         return None
     params = [a.arg for a in definition.args.args]
     if floats:
-        body = [_FloatZero().visit(body[0])]
+        body = [_Floats().visit(body[0])]
     assert isinstance(body[0], ast.Return) and body[0].value is not None
     names = {n.id for n in ast.walk(body[0].value) if isinstance(n, ast.Name)}
     if not names <= set(params) or definition.args.vararg or definition.args.kwonlyargs:
