@@ -31,7 +31,8 @@ from autograd.scalars import ExactKind, FloatKind, Scalar, SymbolicKind, coerce,
 from autograd.value import Value
 
 TERMS_PER_LINE = 32  # a longer sum of impacts continues on the next line (δa = δa + ...)
-LINES_PER_FUNCTION = 20_000  # a bigger graph is split into functions of this many lines (chunks)
+LINES_PER_FUNCTION = 15_000  # a bigger graph is split into functions of this many lines (chunks), each
+# compiled on its own: Python's compiler needs memory in proportion to the code it compiles at once
 VERSIONS = ("fast", "floats", "guarded")  # of the code that runs: any numbers, all floats, impacts guarded
 
 
@@ -140,7 +141,7 @@ class _Form:
     gates: tuple[str, str]  # for a factor `0 if test else 1` (relu's step): the test (fast, floats)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     """A statement `target = text`: the variable names it reads are `args`, written {0}, {1}... in text."""
 
@@ -239,8 +240,10 @@ class _Writer:
             texts["out"] = _field(len(line.args) - 1)
             needs.append(3)
         line.needs += needs
-        return (form.text.format(**texts), form.fast.format(**texts), form.floats.format(**texts),
-                form.gates[0].format(**texts), form.gates[1].format(**texts))
+        fast = form.fast.format(**texts)
+        floats = fast if form.floats == form.fast else form.floats.format(**texts)
+        gate, floats_gate = (gate.format(**texts) if gate else "" for gate in form.gates)
+        return form.text.format(**texts), fast, floats, gate, floats_gate
 
     def forward(self, node: Value) -> _Line:
         """`name = forward formula` for an interior node."""
@@ -278,6 +281,7 @@ class _Writer:
         return lines
 
 
+@cache
 def _field(k: int) -> str:
     """The format field of argument k: {k}."""
     return "{" + str(k) + "}"
@@ -288,7 +292,7 @@ def _operands(node: Value) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
     return (node._x, node._dx), (node._y, node._dy)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Term:
     """An impact δchild · ∂child/∂parent in each version, {0} for δchild; its args, their needs."""
 
@@ -334,8 +338,9 @@ def _sum_lines(name: str, terms: list[_Term]) -> list[_Line]:
             first = not texts[0]
             fields = [_field(len(line.args) + k) for k in range(len(term.args))]
             bracket = not single and term.precedence < 2  # a conditional among + terms
+            formatted: dict[str, str] = {}  # each distinct text formatted once
             for k, (out, text) in enumerate(zip(texts, (term.text, term.fast, term.floats, term.guarded))):
-                text = text.format(*fields)
+                text = formatted.get(text) or formatted.setdefault(text, text.format(*fields))
                 out.append(f"({text})" if bracket and k else text)
             needs = list(term.needs)
             if term.text == "{0}":  # δchild itself: a term of the sum
@@ -384,33 +389,10 @@ def _fast(
     for line in forward:
         for name in line.args:
             read_forward[name] = read_forward.get(name, 0) + 1
-    versions = VERSIONS
     inline: dict[str, _Line] = {}
     statements: list[_Line] = []
     for learning, line in [*((False, line) for line in forward), *((True, line) for line in backward)]:
-        args: list[str] = []
-        needs: list[int] = []
-        fields: dict[str, list[str]] = {v: [] for v in versions}
-        precedence = line.precedence
-        for k, name in enumerate(line.args):
-            need = line.needs[k] if k < len(line.needs) else 3
-            sub = inline.pop(name, None)
-            if sub is None:
-                for v in versions:
-                    fields[v].append(_field(len(args)))
-                args.append(name)
-                needs.append(need)
-                continue
-            sub_fields = [_field(len(args) + j) for j in range(len(sub.args))]
-            for v in versions:
-                text = sub.version(v).format(*sub_fields)
-                fields[v].append(text if sub.precedence >= need else f"({text})")
-            args += sub.args
-            needs += sub.needs
-            if line.version("fast") == "{0}":  # δnode = δchild: the line is the child's δ
-                precedence = sub.precedence
-        fast, floats, guarded = (line.version(v).format(*fields[v]) for v in versions)
-        fused = _Line(line.target, "", args, precedence, needs, fast, floats, guarded)
+        fused = line if not any(name in inline for name in line.args) else _inlined(line, inline)
         once = uses.get(line.target) == 1 and writes[line.target] == 1 and line.target not in result.args
         if once and (learning or read_forward.get(line.target) == 1):
             inline[line.target] = fused
@@ -423,6 +405,33 @@ def _fast(
         start = "def compiled(values, seed):"
         return {v: ["\n".join([start, *header, *lines, end]) + "\n"] for v, lines in body.items()}
     return _chunked(params, statements, result)
+
+
+def _inlined(line: _Line, inline: dict[str, _Line]) -> _Line:
+    """`line` with the lines of `inline` it reads written in place of their names (and taken out)."""
+    args: list[str] = []
+    needs: list[int] = []
+    fields: dict[str, list[str]] = {v: [] for v in VERSIONS}
+    precedence = line.precedence
+    for k, name in enumerate(line.args):
+        need = line.needs[k] if k < len(line.needs) else 3
+        sub = inline.pop(name, None)
+        if sub is None:
+            for v in VERSIONS:
+                fields[v].append(_field(len(args)))
+            args.append(name)
+            needs.append(need)
+            continue
+        sub_fields = [_field(len(args) + j) for j in range(len(sub.args))]
+        for v in VERSIONS:
+            text = sub.version(v).format(*sub_fields)
+            fields[v].append(text if sub.precedence >= need else f"({text})")
+        args += sub.args
+        needs += sub.needs
+        if line.version("fast") == "{0}":  # δnode = δchild: the line is the child's δ
+            precedence = sub.precedence
+    fast, floats, guarded = (line.version(v).format(*fields[v]) for v in VERSIONS)
+    return _Line(line.target, "", args, precedence, needs, fast, floats, guarded)
 
 
 def _chunked(params: list[str], statements: list[_Line], result: _Line) -> dict[str, list[str]]:
@@ -492,8 +501,11 @@ def _allocate(
             if last[name] == k:
                 free.append(registers.pop(name))
         target = registers.get(line.target) or register(line.target)
+        fast = line.version("fast")
+        statement = f"    {target} = {fast.format(*names)}"
         for v, lines in body.items():
-            lines.append(f"    {target} = {line.version(v).format(*names)}")
+            text = line.version(v)
+            lines.append(statement if text == fast else f"    {target} = {text.format(*names)}")
         if last.get(line.target, -1) <= k:
             free.append(registers.pop(line.target))
     return head, body, registers
