@@ -139,6 +139,7 @@ class _Form:
     needs: dict[str, int]  # field -> the least precedence a text put there in `fast` or `floats` needs
     atom: bool  # whether `text` needs no parentheses as a factor
     gates: tuple[str, str]  # for a factor `0 if test else 1` (relu's step): the test (fast, floats)
+    fields: frozenset[str]  # the fields any of the texts uses: x, y, out
 
 
 @dataclass(slots=True)
@@ -229,21 +230,23 @@ class _Writer:
         """The texts (readable, fast, floats, gate in fast, gate in floats) of `form` applied to node's
         operands, their fields added to `line`."""
         texts, needs = {"x": "", "y": "", "out": ""}, []
-        both = form.text + form.fast + form.floats
+        both = form.fields
         for name, v in (("x", node._x), ("y", node._y)):
-            if "{" + name + "}" in both and v is not None:
+            if name in both and v is not None:
                 before = len(line.args)
                 texts[name] = self.operand(v, line)
                 needs += [form.needs.get(name, 3)] * (len(line.args) - before)
-        if "{out}" in both:
+        if "out" in both:
             line.args.append(out)
             texts["out"] = _field(len(line.args) - 1)
             needs.append(3)
         line.needs += needs
         fast = form.fast.format(**texts)
         floats = fast if form.floats == form.fast else form.floats.format(**texts)
-        gate, floats_gate = (gate.format(**texts) if gate else "" for gate in form.gates)
-        return form.text.format(**texts), fast, floats, gate, floats_gate
+        if not form.gates[0]:
+            return form.text.format(**texts), fast, floats, "", ""
+        gate, floats_gate = form.gates
+        return form.text.format(**texts), fast, floats, gate.format(**texts), floats_gate.format(**texts)
 
     def forward(self, node: Value) -> _Line:
         """`name = forward formula` for an interior node."""
@@ -337,15 +340,19 @@ def _sum_lines(name: str, terms: list[_Term]) -> list[_Line]:
         for term in chunk:
             first = not texts[0]
             fields = [_field(len(line.args) + k) for k in range(len(term.args))]
-            bracket = not single and term.precedence < 2  # a conditional among + terms
-            formatted: dict[str, str] = {}  # each distinct text formatted once
-            for k, (out, text) in enumerate(zip(texts, (term.text, term.fast, term.floats, term.guarded))):
-                text = formatted.get(text) or formatted.setdefault(text, text.format(*fields))
-                out.append(f"({text})" if bracket and k else text)
-            needs = list(term.needs)
+            text = term.text.format(*fields)
+            fast = text if term.fast == term.text else term.fast.format(*fields)
+            floats = fast if term.floats == term.fast else term.floats.format(*fields)
+            guarded = fast if term.guarded == term.fast else term.guarded.format(*fields)
+            if not single and term.precedence < 2:  # a conditional among + terms
+                fast, floats, guarded = f"({fast})", f"({floats})", f"({guarded})"
+            for out, version in zip(texts, (text, fast, floats, guarded)):
+                out.append(version)
             if term.text == "{0}":  # δchild itself: a term of the sum
-                needs[0] = 0 if single else 1 if first else 2
-            line.needs += needs
+                line.needs.append(0 if single else 1 if first else 2)
+                line.needs += term.needs[1:]
+            else:
+                line.needs += term.needs
             line.args += term.args
         line.text, line.fast, line.floats = (" + ".join(t).replace(" + -", " - ") for t in texts[:3])
         line.guarded = " + ".join(texts[3])
@@ -389,17 +396,18 @@ def _fast(
     for line in forward:
         for name in line.args:
             read_forward[name] = read_forward.get(name, 0) + 1
+    returned = set(result.args)
     inline: dict[str, _Line] = {}
     statements: list[_Line] = []
     for learning, line in [*((False, line) for line in forward), *((True, line) for line in backward)]:
-        fused = line if not any(name in inline for name in line.args) else _inlined(line, inline)
-        once = uses.get(line.target) == 1 and writes[line.target] == 1 and line.target not in result.args
+        fused = _inlined(line, inline) if inline and not inline.keys().isdisjoint(line.args) else line
+        once = uses.get(line.target) == 1 and writes[line.target] == 1 and line.target not in returned
         if once and (learning or read_forward.get(line.target) == 1):
             inline[line.target] = fused
         else:
             statements.append(fused)
     if len(statements) <= LINES_PER_FUNCTION:
-        head, body, final = _allocate(statements, params, set(result.args))
+        head, body, final = _allocate(statements, params, returned)
         header = [f"    {', '.join(head)}, = values"] if params else []
         end = "    return " + result.text.format(*(final[name] for name in result.args))
         start = "def compiled(values, seed):"
@@ -411,26 +419,25 @@ def _inlined(line: _Line, inline: dict[str, _Line]) -> _Line:
     """`line` with the lines of `inline` it reads written in place of their names (and taken out)."""
     args: list[str] = []
     needs: list[int] = []
-    fields: dict[str, list[str]] = {v: [] for v in VERSIONS}
+    fields: list[tuple[str, str, str]] = []  # per arg of `line`: its text in each version
     precedence = line.precedence
     for k, name in enumerate(line.args):
         need = line.needs[k] if k < len(line.needs) else 3
         sub = inline.pop(name, None)
         if sub is None:
-            for v in VERSIONS:
-                fields[v].append(_field(len(args)))
+            field = _field(len(args))
+            fields.append((field, field, field))
             args.append(name)
             needs.append(need)
             continue
         sub_fields = [_field(len(args) + j) for j in range(len(sub.args))]
-        for v in VERSIONS:
-            text = sub.version(v).format(*sub_fields)
-            fields[v].append(text if sub.precedence >= need else f"({text})")
+        texts = [sub.version(v).format(*sub_fields) for v in VERSIONS]
+        fields.append(tuple(text if sub.precedence >= need else f"({text})" for text in texts))  # type: ignore[arg-type]
         args += sub.args
         needs += sub.needs
         if line.version("fast") == "{0}":  # δnode = δchild: the line is the child's δ
             precedence = sub.precedence
-    fast, floats, guarded = (line.version(v).format(*fields[v]) for v in VERSIONS)
+    fast, floats, guarded = (line.version(v).format(*(f[k] for f in fields)) for k, v in enumerate(VERSIONS))
     return _Line(line.target, "", args, precedence, needs, fast, floats, guarded)
 
 
@@ -535,8 +542,9 @@ def _form(formula: str) -> _Form:
         and isinstance(body.orelse, ast.Constant) and body.orelse.value == 1
     ]
     precedence = min(_precedence(fast.body), _precedence(floats.body))
+    names = {n.id for t in (tree, fast, floats) for n in ast.walk(t) if isinstance(n, ast.Name)}
     return _Form(_code(tree), _code(fast), _code(floats), precedence, needs, _precedence(tree.body) == 3,
-                 (gates[0], gates[1]) if len(gates) == 2 else ("", ""))
+                 (gates[0], gates[1]) if len(gates) == 2 else ("", ""), frozenset(names & {"x", "y", "out"}))
 
 
 def _code(tree: ast.Expression) -> str:
