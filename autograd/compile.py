@@ -163,7 +163,7 @@ class _Line:
     guarded: str = ""  # `fast` with each impact guarded (an exact 0 local passes nothing)
 
     def version(self, name: str) -> str:
-        """The text of one version: "fast", "floats" or "guarded" (each falls back to the one before)."""
+        """The text of one version: "fast", "floats" or "guarded" (where not set: fast's, or text's)."""
         fast = self.fast or self.text
         return fast if name == "fast" else (self.floats or fast) if name == "floats" else self.guarded or fast
 
@@ -438,8 +438,10 @@ def _inlined(line: _Line, inline: dict[str, _Line]) -> _Line:
             needs.append(need)
             continue
         sub_fields = [_field(len(args) + j) for j in range(len(sub.args))]
-        texts = [sub.version(v).format(*sub_fields) for v in VERSIONS]
-        fields.append(tuple(text if sub.precedence >= need else f"({text})" for text in texts))  # type: ignore[arg-type]
+        fast, floats, guarded = (sub.version(v).format(*sub_fields) for v in VERSIONS)
+        if sub.precedence < need:
+            fast, floats, guarded = f"({fast})", f"({floats})", f"({guarded})"
+        fields.append((fast, floats, guarded))
         args += sub.args
         needs += sub.needs
         if line.version("fast") == "{0}":  # δnode = δchild: the line is the child's δ
@@ -648,13 +650,11 @@ def _inlinable(name: str, floats: bool = False) -> tuple[list[str], tuple[Any, .
     if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
         return None
     params = [a.arg for a in definition.args.args]
-    if floats:
-        body = [_Floats().visit(body[0])]
-    assert isinstance(body[0], ast.Return) and body[0].value is not None
-    names = {n.id for n in ast.walk(body[0].value) if isinstance(n, ast.Name)}
+    returned = _Floats().visit(body[0].value) if floats else body[0].value
+    names = {n.id for n in ast.walk(returned) if isinstance(n, ast.Name)}
     if not names <= set(params) or definition.args.vararg or definition.args.kwonlyargs:
         return None
-    return params, function.__defaults__ or (), body[0].value
+    return params, function.__defaults__ or (), returned
 
 
 def _precedence(node: ast.AST) -> int:
