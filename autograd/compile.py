@@ -310,8 +310,8 @@ class _Term:
     fast: str
     floats: str
     guarded: str
-    args: list[str]
-    needs: list[int]  # per arg: the least precedence it needs unbracketed in the term
+    args: list[str]  # args[0] is δchild, the others are values of the information flow
+    need: int  # the least precedence δchild needs unbracketed in the term (a value is a name: 3)
     precedence: int  # of the term's fast texts
 
 
@@ -322,15 +322,15 @@ def _impact(
     `zero if test else δchild` where the factor is `0 if test else 1` (a zero factor passes nothing)."""
     if local in ("1", "-1"):
         text = "{0}" if local == "1" else "-{0}"
-        return _Term(text, text, text, text, line.args, [0 if local == "1" else 3], 3 if local == "1" else 2)
+        return _Term(text, text, text, text, line.args, 0 if local == "1" else 3, 3 if local == "1" else 2)
     readable = f"{{0}} * {local if form.atom else f'({local})'}"
     if gate:  # the else branch of a conditional: {0} needs no brackets there
         fast, floats = f"zero if {gate} else {{0}}", f"0.0 if {floats_gate} else {{0}}"
-        return _Term(readable, fast, floats, fast, line.args, [0, *line.needs[1:]], 0)
+        return _Term(readable, fast, floats, fast, line.args, 0, 0)
     fast, floats = (f"{{0}} * {t if form.precedence == 3 else f'({t})'}" for t in (fast, floats))
     factor = fast[len("{0} * ") :]
     guarded = f"({fast} if {factor} else zero)"
-    return _Term(readable, fast, floats, guarded, line.args, [2, *line.needs[1:]], 2)
+    return _Term(readable, fast, floats, guarded, line.args, 2, 2)
 
 
 def _sum_lines(name: str, terms: list[_Term]) -> list[_Line]:
@@ -355,11 +355,8 @@ def _sum_lines(name: str, terms: list[_Term]) -> list[_Line]:
                 fast, floats, guarded = f"({fast})", f"({floats})", f"({guarded})"
             for out, version in zip(texts, (text, fast, floats, guarded)):
                 out.append(version)
-            if term.text == "{0}":  # δchild itself: a term of the sum
-                line.needs.append(0 if single else 1 if first else 2)
-                line.needs += term.needs[1:]
-            else:
-                line.needs += term.needs
+            need = (0 if single else 1 if first else 2) if term.text == "{0}" else term.need  # δchild a term
+            line.needs += [need, *[3] * (len(term.args) - 1)]
             line.args += term.args
         line.text, line.fast, line.floats = (" + ".join(t).replace(" + -", " - ") for t in texts[:3])
         line.guarded = " + ".join(texts[3])
