@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import gc
 import inspect
 import itertools
 import keyword
@@ -31,7 +32,9 @@ from autograd.scalars import ExactKind, FloatKind, Scalar, SymbolicKind, coerce,
 from autograd.value import Value
 
 TERMS_PER_LINE = 32  # a longer sum of impacts continues on the next line (δa = δa + ...)
-LINES_PER_FUNCTION = 20_000  # a bigger graph is split into functions of this many lines (chunks)
+LINES_PER_FUNCTION = 15_000  # a bigger graph is split into functions of this many lines (chunks), each
+# compiled on its own: Python's compiler needs memory in proportion to the code it compiles at once
+VERSIONS = ("fast", "floats", "guarded")  # of the code that runs: any numbers, all floats, impacts guarded
 
 
 class Compiled:
@@ -44,8 +47,7 @@ class Compiled:
     def __init__(
         self,
         source: str,
-        fast: list[str],
-        guarded: list[str],
+        texts: dict[str, list[str]],
         constants: dict[str, Scalar],
         n_inputs: int,
         kind: Any,
@@ -54,20 +56,21 @@ class Compiled:
         self.n_inputs = n_inputs
         self._constants = constants
         self._kind = kind
-        self._texts = {False: fast, True: guarded}  # pieces of code, each compiled on its own
-        self._codes: dict[bool | None, list[Any]] = {
-            False: [builtins.compile(text, "<compiled>", "exec") for text in fast]
-        }
-        self._runs: dict[tuple[Any, bool | None], Any] = {}
+        self._texts = texts  # "fast", "guarded", "floats": pieces of code, each compiled on its own
+        first = "floats" if kind is FloatKind else "fast"  # the version calls will run: compiled now
+        self._codes = {first: [builtins.compile(text, "<compiled>", "exec") for text in texts[first]]}
+        self._runs: dict[tuple[Any, str], Any] = {}
 
     def __call__(self, values: Sequence[Scalar], grad_output: Scalar = 1) -> tuple[Scalar, list[Scalar]]:
         """(output, gradients) at `values`, one number per input in order; no Value changes."""
         data = self._check(values)
         kind = kind_of(data[0]) if data else self._kind
         seed = 1.0 if type(grad_output) is int and kind is FloatKind else grad_output
-        out, grads = self._run(kind, False)(data, seed)
+        floats = kind is self._kind is FloatKind and type(seed) is float  # then every value is a float
+        floats = floats and all(type(v) is float for v in data)
+        out, grads = self._run(kind, "floats" if floats else "fast")(data, seed)
         if any(g != g for g in grads):  # a NaN: perhaps 0 · inf, where the engine passes nothing
-            out, grads = self._run(kind, True)(data, seed)
+            out, grads = self._run(kind, "guarded")(data, seed)
         return out, grads
 
     def _check(self, values: Sequence[Scalar]) -> list[Scalar]:
@@ -89,21 +92,22 @@ class Compiled:
                     raise TypeError(f"value {i} is a {type(v).__name__}, not a number") from None
         return data
 
-    def _run(self, kind: Any, guarded: bool | None) -> Any:
-        """The generated function for this kind of data (with every impact guarded, or not)."""
+    def _run(self, kind: Any, version: str) -> Any:
+        """The generated function for this kind of data, in one version: "fast" (any number), "floats"
+        (every value a float: relu written inline), or "guarded" (every impact guarded)."""
         if kind not in (FloatKind, ExactKind):
-            guarded = None  # symbolic data: the readable source, which calls the kind's functions
-        run = self._runs.get((kind, guarded))
+            version = "source"  # symbolic data: the readable source, which calls the kind's functions
+        run = self._runs.get((kind, version))
         if run is None:
-            codes = self._codes.get(guarded)
+            codes = self._codes.get(version)
             if codes is None:
-                texts = [self.source] if guarded is None else self._texts[guarded]
+                texts = [self.source] if version == "source" else self._texts[version]
                 codes = [builtins.compile(text, "<compiled>", "exec") for text in texts]
-                self._codes[guarded] = codes
+                self._codes[version] = codes
             namespace = {**_kind_namespace(kind), **self._constants}
             for code in codes:
                 exec(code, namespace)  # the code _Writer wrote from the rules
-            run = self._runs[(kind, guarded)] = namespace["compiled"]
+            run = self._runs[(kind, version)] = namespace["compiled"]
         return run
 
 
@@ -122,7 +126,13 @@ def compile(output: Value, inputs: Sequence[Value]) -> Compiled:
         if x in seen:
             raise ValueError(f"input {i} appears twice in inputs")
         seen.add(x)
-    return _Writer(output, list(inputs)).compiled()
+    paused = gc.isenabled()  # the writer makes no reference cycles, but millions of small objects that
+    gc.disable()  # the cyclic collector would walk again and again (a quarter of the time of a big graph)
+    try:
+        return _Writer(output, list(inputs)).compiled()
+    finally:
+        if paused:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -130,13 +140,16 @@ class _Form:
     """A formula as code: `text` with fields {x} {y} {out}, its precedence, what each field needs."""
 
     text: str
-    fast: str  # the same with the small functions of the numeric kinds written inline (relu, step)
-    precedence: int  # of `fast`: 3: an atom (name, call), 2: * /, 1: + -, 0: anything else
-    needs: dict[str, int]  # field -> the least precedence a text put there in `fast` needs unbracketed
+    fast: str  # the same with the small functions of the numeric kinds written inline (step, sign)
+    floats: str  # `fast` where every value is a float: type(x)(0) is 0.0, so relu is inline too
+    precedence: int  # of `fast` and `floats`: 3: an atom (name, call), 2: * /, 1: + -, 0: anything else
+    needs: dict[str, int]  # field -> the least precedence a text put there in `fast` or `floats` needs
     atom: bool  # whether `text` needs no parentheses as a factor
+    gates: tuple[str, str]  # for a factor `0 if test else 1` (relu's step): the test (fast, floats)
+    fields: frozenset[str]  # the fields any of the texts uses: x, y, out
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     """A statement `target = text`: the variable names it reads are `args`, written {0}, {1}... in text."""
 
@@ -144,9 +157,15 @@ class _Line:
     text: str
     args: list[str]
     precedence: int = 0
-    needs: list[int] = field(default_factory=list)
+    needs: list[int] = field(default_factory=list)  # per arg: the least precedence it needs unbracketed
     fast: str = ""  # the text that runs (small functions inline), where it differs
+    floats: str = ""  # `fast` where every value is a float, where it differs
     guarded: str = ""  # `fast` with each impact guarded (an exact 0 local passes nothing)
+
+    def version(self, name: str) -> str:
+        """The text of one version: "fast", "floats" or "guarded" (where not set: fast's, or text's)."""
+        fast = self.fast or self.text
+        return fast if name == "fast" else (self.floats or fast) if name == "floats" else self.guarded or fast
 
     def render(self, names: Sequence[str]) -> str:
         """The statement with its arguments named."""
@@ -184,13 +203,13 @@ class _Writer:
         for d in grads:
             if d:
                 result.args.append(d)
-        texts = iter(_field(k) for k in range(1, len(result.args)))
-        result.text = f"{result_text}, [{', '.join(next(texts) if d else 'zero' for d in grads)}]"
+        fields = iter(_field(k) for k in range(1, len(result.args)))
+        result.text = f"{result_text}, [{', '.join(next(fields) if d else 'zero' for d in grads)}]"
         params = [self.names[x] for x in self.inputs]
         source = "\n".join([*self.preamble, _function(params, forward, backward, result)])
-        fast, guarded = _fast(params, forward, backward, result)
+        texts = _fast(params, forward, backward, result)
         del forward, backward  # before Python compiles the code: memory stays linear and small
-        return Compiled(source, fast, guarded, self.constants, len(self.inputs), kind_of(self.output.data))
+        return Compiled(source, texts, self.constants, len(self.inputs), kind_of(self.output.data))
 
     def operand(self, v: Any, line: _Line) -> str:
         """The text of an operand in `line`: a field for a live node (added to its args), else a constant."""
@@ -214,26 +233,33 @@ class _Writer:
             self.preamble.append(f"{name} = {text}")
         return name
 
-    def fill(self, form: _Form, node: Value, line: _Line, out: str = "") -> tuple[str, str]:
-        """The texts (readable, fast) of `form` applied to node's operands, their fields added to `line`."""
+    def fill(self, form: _Form, node: Value, line: _Line, out: str = "") -> tuple[str, str, str, str, str]:
+        """The texts (readable, fast, floats, gate in fast, gate in floats) of `form` applied to node's
+        operands, their fields added to `line`."""
         texts, needs = {"x": "", "y": "", "out": ""}, []
-        both = form.text + form.fast
+        both = form.fields
         for name, v in (("x", node._x), ("y", node._y)):
-            if "{" + name + "}" in both and v is not None:
+            if name in both and v is not None:
                 before = len(line.args)
                 texts[name] = self.operand(v, line)
                 needs += [form.needs.get(name, 3)] * (len(line.args) - before)
-        if "{out}" in both:
+        if "out" in both:
             line.args.append(out)
             texts["out"] = _field(len(line.args) - 1)
+            needs.append(3)
         line.needs += needs
-        return form.text.format(**texts), form.fast.format(**texts)
+        fast = form.fast.format(**texts)
+        floats = fast if form.floats == form.fast else form.floats.format(**texts)
+        if not form.gates[0]:
+            return form.text.format(**texts), fast, floats, "", ""
+        gate, floats_gate = form.gates
+        return form.text.format(**texts), fast, floats, gate.format(**texts), floats_gate.format(**texts)
 
     def forward(self, node: Value) -> _Line:
         """`name = forward formula` for an interior node."""
         form = _form(RULES[node.op].forward)
         line = _Line(self.names[node], "", [], form.precedence)
-        line.text, line.fast = self.fill(form, node, line)
+        line.text, line.fast, line.floats, *_ = self.fill(form, node, line)
         return line
 
     def backward(self) -> list[_Line]:
@@ -249,8 +275,8 @@ class _Writer:
                 continue
             if node is not self.output:
                 terms = impacts.get(node, [])
-                if len(terms) == 1 and terms[0][0] == "{0}" and node.label is None:
-                    self.delta[node] = terms[0][-1][0]  # passes its δ on unchanged: share the name
+                if len(terms) == 1 and terms[0].text == "{0}" and node.label is None:
+                    self.delta[node] = terms[0].args[0]  # passes its δ on unchanged: share the name
                 else:
                     self.delta[node] = name = "δ" + self.names[node]
                     lines += _sum_lines(name, terms)
@@ -259,12 +285,13 @@ class _Writer:
             rule = RULES[node.op]
             for v, formula in ((node._x, rule.dx), (node._y, rule.dy)):
                 if isinstance(v, Value) and v in self.live and formula is not None:
-                    line = _Line("", "", [self.delta[node]])
-                    local, fast = self.fill(_form(formula), node, line, self.names[node])
-                    impacts.setdefault(v, []).append((*_impact(local, fast, _form(formula)), line.args))
+                    line = _Line("", "", [self.delta[node]], needs=[0])
+                    texts = self.fill(_form(formula), node, line, self.names[node])
+                    impacts.setdefault(v, []).append(_impact(*texts, _form(formula), line))
         return lines
 
 
+@cache
 def _field(k: int) -> str:
     """The format field of argument k: {k}."""
     return "{" + str(k) + "}"
@@ -275,34 +302,64 @@ def _operands(node: Value) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
     return (node._x, node._dx), (node._y, node._dy)
 
 
-_Term = tuple[str, str, str, list[str]]  # an impact: readable text, fast text, guarded text, args
+@dataclass(slots=True)
+class _Term:
+    """An impact δchild · ∂child/∂parent in each version, {0} for δchild; its args, their needs."""
+
+    text: str
+    fast: str
+    floats: str
+    guarded: str
+    args: list[str]  # args[0] is δchild, the others are values of the information flow
+    need: int  # the least precedence δchild needs unbracketed in the term (a value is a name: 3)
+    precedence: int  # of the term's fast texts
 
 
-def _impact(local: str, fast: str, form: _Form) -> tuple[str, str, str]:
-    """δchild · ∂child/∂parent ({0} is δchild), simplified where the factor is ±1: readable, fast, guarded."""
+def _impact(
+    local: str, fast: str, floats: str, gate: str, floats_gate: str, form: _Form, line: _Line
+) -> _Term:
+    """δchild · ∂child/∂parent ({0} is δchild), simplified where the factor is ±1, and written
+    `zero if test else δchild` where the factor is `0 if test else 1` (a zero factor passes nothing)."""
     if local in ("1", "-1"):
         text = "{0}" if local == "1" else "-{0}"
-        return text, text, text
-    readable = local if form.atom else f"({local})"
-    factor = fast if form.precedence == 3 else f"({fast})"
-    return f"{{0}} * {readable}", f"{{0}} * {factor}", f"({{0}} * {factor} if {factor} else zero)"
+        return _Term(text, text, text, text, line.args, 0 if local == "1" else 3, 3 if local == "1" else 2)
+    readable = f"{{0}} * {local if form.atom else f'({local})'}"
+    if gate:  # the else branch of a conditional: {0} needs no brackets there
+        fast, floats = f"zero if {gate} else {{0}}", f"0.0 if {floats_gate} else {{0}}"
+        return _Term(readable, fast, floats, fast, line.args, 0, 0)
+    fast, floats = (f"{{0}} * {t if form.precedence == 3 else f'({t})'}" for t in (fast, floats))
+    factor = fast[len("{0} * ") :]
+    guarded = f"({fast} if {factor} else zero)"
+    return _Term(readable, fast, floats, guarded, line.args, 2, 2)
 
 
 def _sum_lines(name: str, terms: list[_Term]) -> list[_Line]:
     """`name = t1 + t2 + ...`, continued on further lines (`name = name + ...`) past TERMS_PER_LINE."""
     if not terms:
-        return [_Line(name, "zero", [])]
+        return [_Line(name, "zero", [], 3)]
     lines = []
     for start in range(0, len(terms), TERMS_PER_LINE):
-        line = _Line(name, "", [] if not start else [name])
-        texts: tuple[list[str], ...] = ([], [], []) if not start else (["{0}"], ["{0}"], ["{0}"])
-        for *versions, args in terms[start : start + TERMS_PER_LINE]:
-            fields = [_field(len(line.args) + k) for k in range(len(args))]
-            for out, text in zip(texts, versions):
-                out.append(text.format(*fields))
-            line.args += args
-        line.text, line.fast = (" + ".join(t).replace(" + -", " - ") for t in texts[:2])  # a - b = a + (-b)
-        line.guarded = " + ".join(texts[2])
+        chunk = terms[start : start + TERMS_PER_LINE]
+        single = len(chunk) == 1 and not start  # the line is this one term
+        line = _Line(name, "", [] if not start else [name], chunk[0].precedence if single else 1)
+        line.needs = [] if not start else [1]
+        texts: tuple[list[str], ...] = ([], [], [], []) if not start else (["{0}"], ["{0}"], ["{0}"], ["{0}"])
+        for term in chunk:
+            first = not texts[0]
+            fields = [_field(len(line.args) + k) for k in range(len(term.args))]
+            text = term.text.format(*fields)
+            fast = text if term.fast == term.text else term.fast.format(*fields)
+            floats = fast if term.floats == term.fast else term.floats.format(*fields)
+            guarded = fast if term.guarded == term.fast else term.guarded.format(*fields)
+            if not single and term.precedence < 2:  # a conditional among + terms
+                fast, floats, guarded = f"({fast})", f"({floats})", f"({guarded})"
+            for out, version in zip(texts, (text, fast, floats, guarded)):
+                out.append(version)
+            need = (0 if single else 1 if first else 2) if term.text == "{0}" else term.need  # δchild a term
+            line.needs += [need, *[3] * (len(term.args) - 1)]
+            line.args += term.args
+        line.text, line.fast, line.floats = (" + ".join(t).replace(" + -", " - ") for t in texts[:3])
+        line.guarded = " + ".join(texts[3])
         lines.append(line)
     return lines
 
@@ -322,53 +379,75 @@ def _function(params: list[str], forward: list[_Line], backward: list[_Line], re
 
 def _fast(
     params: list[str], forward: list[_Line], backward: list[_Line], result: _Line
-) -> tuple[list[str], list[str]]:
-    """The same function, faster: single-use forward values written inline, variables reused.
+) -> dict[str, list[str]]:
+    """The same function, faster: single-use values written inline, variables reused.
 
     A node read once, by the forward line of another, whose value no derivative needs (the products
     and partial sums of a neuron) is written inside that line: z = W0 * o0 + W1 * o1 + B, in the same
-    order of operations as the engine's. Then the variables are renamed to as few registers as their
-    lifetimes allow, which keeps the frame small. Returns the pieces of code, and the same pieces with
-    every impact guarded (for the rare call that meets 0 · inf).
+    order of operations as the engine's; so is a δ read once, by the δ of another (δz = zero if z < 0
+    else Σ_j δ_j · w_j). Then the variables are renamed to as few registers as their lifetimes allow,
+    which keeps the frame small. Returns the pieces of code in each version: "fast" (any numbers),
+    "floats" (every value a float) and "guarded" (every impact guarded, for the rare call that meets
+    0 · inf).
     """
     uses: dict[str, int] = {}
+    writes: dict[str, int] = {}
     for line in [*forward, *backward, result]:
         for name in line.args:
             uses[name] = uses.get(name, 0) + 1
+        writes[line.target] = writes.get(line.target, 0) + 1
     read_forward: dict[str, int] = {}
     for line in forward:
         for name in line.args:
             read_forward[name] = read_forward.get(name, 0) + 1
+    returned = set(result.args)
     inline: dict[str, _Line] = {}
     statements: list[_Line] = []
-    for line in forward:
-        fields: list[str] = []
-        args: list[str] = []
-        for k, name in enumerate(line.args):
-            sub = inline.pop(name, None)
-            if sub is None:
-                fields.append(_field(len(args)))
-                args.append(name)
-                continue
-            inner = (sub.fast or sub.text).format(*(_field(len(args) + j) for j in range(len(sub.args))))
-            fields.append(inner if sub.precedence >= line.needs[k] else f"({inner})")
-            args += sub.args
-        fused = _Line(line.target, "", args, line.precedence, fast=(line.fast or line.text).format(*fields))
-        if uses.get(line.target) == 1 and read_forward.get(line.target) == 1:
+    for learning, line in [*((False, line) for line in forward), *((True, line) for line in backward)]:
+        fused = _inlined(line, inline) if inline and not inline.keys().isdisjoint(line.args) else line
+        once = uses.get(line.target) == 1 and writes[line.target] == 1 and line.target not in returned
+        if once and (learning or read_forward.get(line.target) == 1):
             inline[line.target] = fused
         else:
             statements.append(fused)
-    statements += backward
     if len(statements) <= LINES_PER_FUNCTION:
-        head, body, final = _allocate(statements, params, set(result.args))
+        head, body, final = _allocate(statements, params, returned)
         header = [f"    {', '.join(head)}, = values"] if params else []
         end = "    return " + result.text.format(*(final[name] for name in result.args))
-        texts = ["\n".join(["def compiled(values, seed):", *header, *lines, end]) + "\n" for lines in body]
-        return [texts[0]], [texts[1]]
+        start = "def compiled(values, seed):"
+        return {v: ["\n".join([start, *header, *lines, end]) + "\n"] for v, lines in body.items()}
     return _chunked(params, statements, result)
 
 
-def _chunked(params: list[str], statements: list[_Line], result: _Line) -> tuple[list[str], list[str]]:
+def _inlined(line: _Line, inline: dict[str, _Line]) -> _Line:
+    """`line` with the lines of `inline` it reads written in place of their names (and taken out)."""
+    args: list[str] = []
+    needs: list[int] = []
+    fields: list[tuple[str, str, str]] = []  # per arg of `line`: its text in each version
+    precedence = line.precedence
+    for k, name in enumerate(line.args):
+        need = line.needs[k] if k < len(line.needs) else 3
+        sub = inline.pop(name, None)
+        if sub is None:
+            field = _field(len(args))
+            fields.append((field, field, field))
+            args.append(name)
+            needs.append(need)
+            continue
+        sub_fields = [_field(len(args) + j) for j in range(len(sub.args))]
+        fast, floats, guarded = (sub.version(v).format(*sub_fields) for v in VERSIONS)
+        if sub.precedence < need:
+            fast, floats, guarded = f"({fast})", f"({floats})", f"({guarded})"
+        fields.append((fast, floats, guarded))
+        args += sub.args
+        needs += sub.needs
+        if line.version("fast") == "{0}":  # δnode = δchild: the line is the child's δ
+            precedence = sub.precedence
+    fast, floats, guarded = (line.version(v).format(*(f[k] for f in fields)) for k, v in enumerate(VERSIONS))
+    return _Line(line.target, "", args, precedence, needs, fast, floats, guarded)
+
+
+def _chunked(params: list[str], statements: list[_Line], result: _Line) -> dict[str, list[str]]:
     """A big graph's code as functions of LINES_PER_FUNCTION lines, which pass values in a list `v`.
 
     Python's compiler needs memory in proportion to the code it compiles at once: each chunk is
@@ -381,7 +460,7 @@ def _chunked(params: list[str], statements: list[_Line], result: _Line) -> tuple
             for name in line.args:
                 last_chunk.setdefault(name, c)
     slots = {name: k for k, name in enumerate(params)}
-    pieces: tuple[list[str], list[str]] = ([], [])
+    pieces: dict[str, list[str]] = {v: [] for v in VERSIONS}
     for c, chunk in enumerate(chunks):
         written: set[str] = set()
         loads: dict[str, None] = {}  # read before written here: loaded from v (an ordered set)
@@ -396,22 +475,22 @@ def _chunked(params: list[str], statements: list[_Line], result: _Line) -> tuple
         head, body, final = _allocate(chunk, list(loads), stores)
         start = [f"def chunk{c}(v, seed):", *(f"    {r} = v[{slots[name]}]" for r, name in zip(head, loads))]
         end = [f"    v[{slots[name]}] = {final[name]}" for name in sorted(stores, key=slots.__getitem__)]
-        for piece, lines in zip(pieces, body):
-            piece.append("\n".join([*start, *lines, *end]) + "\n")
+        for v, lines in body.items():
+            pieces[v].append("\n".join([*start, *lines, *end]) + "\n")
     text = ["def compiled(values, seed):"]
     text.append(f"    v = [*values, *[None] * {len(slots) - len(params)}]")
     text += [f"    chunk{c}(v, seed)" for c in range(len(chunks))]
     text.append("    return " + result.text.format(*(f"v[{slots[name]}]" for name in result.args)))
     main = "\n".join(text) + "\n"
-    return [*pieces[0], main], [*pieces[1], main]
+    return {v: [*piece, main] for v, piece in pieces.items()}
 
 
 def _allocate(
     statements: list[_Line], inputs: list[str], outputs: set[str]
-) -> tuple[list[str], tuple[list[str], list[str]], dict[str, str]]:
+) -> tuple[list[str], dict[str, list[str]], dict[str, str]]:
     """Rename variables to registers r0, r1, ..., each reused once its value is dead.
 
-    Returns the registers of `inputs`, the renamed lines (plain and guarded), and the registers of
+    Returns the registers of `inputs`, the renamed lines (in each version), and the registers of
     `outputs` at the end.
     """
     end = len(statements)
@@ -428,16 +507,18 @@ def _allocate(
         return registers[name]
 
     head = [register(name) for name in inputs]
-    body: tuple[list[str], list[str]] = ([], [])
+    body: dict[str, list[str]] = {v: [] for v in VERSIONS}
     for k, line in enumerate(statements):
         names = [registers[name] for name in line.args]
         for name in set(line.args):
             if last[name] == k:
                 free.append(registers.pop(name))
         target = registers.get(line.target) or register(line.target)
-        fast = line.fast or line.text
-        body[0].append(f"    {target} = {fast.format(*names)}")
-        body[1].append(f"    {target} = {(line.guarded or fast).format(*names)}")
+        fast = line.version("fast")
+        statement = f"    {target} = {fast.format(*names)}"
+        for v, lines in body.items():
+            text = line.version(v)
+            lines.append(statement if text == fast else f"    {target} = {text.format(*names)}")
         if last.get(line.target, -1) <= k:
             free.append(registers.pop(line.target))
     return head, body, registers
@@ -448,16 +529,28 @@ def _form(formula: str) -> _Form:
     """A rule's formula as code: x, y, out as fields, `k.f` as the bare name f; and its fast version."""
     tree = ast.parse(formula, mode="eval")
     fast = _Inline().visit(copy.deepcopy(tree))
+    floats = _Inline(floats=True).visit(copy.deepcopy(tree))
     needs: dict[str, int] = {}
-    for parent in ast.walk(fast):
+    for parent in (*ast.walk(fast), *ast.walk(floats)):
         for child in ast.iter_child_nodes(parent):
             if isinstance(child, ast.Name) and child.id in ("x", "y", "out"):
                 if isinstance(parent, ast.BinOp):
                     need = _precedence(parent) + (child is parent.right)
+                elif isinstance(parent, ast.IfExp) and child is parent.orelse:
+                    need = 0
                 else:
                     need = 0 if isinstance(parent, (ast.Call, ast.Expression)) else 3
                 needs[child.id] = max(needs.get(child.id, 0), need)
-    return _Form(_code(tree), _code(fast), _precedence(fast.body), needs, _precedence(tree.body) == 3)
+    gates = [
+        _code(ast.Expression(body.test))
+        for body in (fast.body, floats.body)
+        if isinstance(body, ast.IfExp) and isinstance(body.body, ast.Constant) and body.body.value == 0
+        and isinstance(body.orelse, ast.Constant) and body.orelse.value == 1
+    ]
+    precedence = min(_precedence(fast.body), _precedence(floats.body))
+    names = {n.id for t in (tree, fast, floats) for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return _Form(_code(tree), _code(fast), _code(floats), precedence, needs, _precedence(tree.body) == 3,
+                 (gates[0], gates[1]) if len(gates) == 2 else ("", ""), frozenset(names & {"x", "y", "out"}))
 
 
 def _code(tree: ast.Expression) -> str:
@@ -480,15 +573,19 @@ def _code(tree: ast.Expression) -> str:
 
 class _Inline(ast.NodeTransformer):
     """Write `k.f(a, b)` as f's expression where f is one `return` of its parameters, the same function
-    for floats and Fractions (relu, step, sign): a Python call costs more than the arithmetic, above all
-    from a function as big as a graph's."""
+    for floats and Fractions (step, sign): a Python call costs more than the arithmetic, above all
+    from a function as big as a graph's. With `floats`, for code where every value is a float,
+    `type(v)(0)` is 0.0 (relu is inline there too)."""
+
+    def __init__(self, floats: bool = False) -> None:
+        self.floats = floats
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
         func = node.func
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)) or func.value.id != "k":
             return node
-        found = _inlinable(func.attr)
+        found = _inlinable(func.attr, self.floats)
         if found is None or node.keywords:
             return node
         params, defaults, body = found
@@ -509,9 +606,33 @@ class _Inline(ast.NodeTransformer):
         return inlined
 
 
+class _Floats(ast.NodeTransformer):
+    """Where every value is a float: `type(v)(c)` is the float c, and `v < 0` compares with 0.0 (the
+    interpreter's fast comparison of two floats)."""
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        for k, right in enumerate(node.comparators):
+            if isinstance(right, ast.Constant) and type(right.value) is int:
+                node.comparators[k] = ast.Constant(float(right.value))
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if (
+            isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and not node.keywords
+            and type(node.args[0].value) in (int, float)
+        ):
+            return ast.Constant(float(node.args[0].value))  # type: ignore[arg-type]
+        return node
+
+
 @cache
-def _inlinable(name: str) -> tuple[list[str], tuple[Any, ...], ast.expr] | None:
-    """(parameters, defaults, returned expression) of the kinds' function `name`, if it can be inlined."""
+def _inlinable(name: str, floats: bool = False) -> tuple[list[str], tuple[Any, ...], ast.expr] | None:
+    """(parameters, defaults, returned expression) of the kinds' function `name`, if it can be inlined
+    (with `floats`: for code where every value is a float)."""
     function: object = getattr(FloatKind, name, None)
     if not isinstance(function, FunctionType) or id(function) != id(getattr(ExactKind, name, None)):
         return None  # only what floats and Fractions share (one code serves both)
@@ -526,10 +647,11 @@ def _inlinable(name: str) -> tuple[list[str], tuple[Any, ...], ast.expr] | None:
     if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
         return None
     params = [a.arg for a in definition.args.args]
-    names = {n.id for n in ast.walk(body[0].value) if isinstance(n, ast.Name)}
+    returned = _Floats().visit(body[0].value) if floats else body[0].value
+    names = {n.id for n in ast.walk(returned) if isinstance(n, ast.Name)}
     if not names <= set(params) or definition.args.vararg or definition.args.kwonlyargs:
         return None
-    return params, function.__defaults__ or (), body[0].value
+    return params, function.__defaults__ or (), returned
 
 
 def _precedence(node: ast.AST) -> int:

@@ -84,7 +84,9 @@ def test_big_graphs_split_into_chunks_give_the_same_numbers(program: Program) ->
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(compile_module, "LINES_PER_FUNCTION", 1)
         chunked = traced(program, float)
-    assert "def chunk1" in "".join(chunked._texts[False]) and "def chunk0" not in "".join(whole._texts[False])
+    for version in ("fast", "floats", "guarded"):
+        assert "def chunk1" in "".join(chunked._texts[version])
+        assert "def chunk0" not in "".join(whole._texts[version])
     (out, grads), (whole_out, whole_grads) = chunked(program.inputs), whole(program.inputs)
     assert close(out, whole_out) and all(map(close, grads, whole_grads))
 
@@ -176,3 +178,45 @@ def test_symbolic_data_runs_the_readable_source() -> None:
     eager_out = (ws * xs).relu() * xs + (xs * ws).tanh()
     assert sympy.simplify(out - eager_out.data) == 0
     assert all(sympy.simplify(g - e) == 0 for g, e in zip(grads, grad(eager_out, [xs, ws])))
+
+
+def test_relu_written_inline_for_floats_follows_the_engine() -> None:
+    """The floats version writes relu and its step inline: +0.0 below 0, a step of 1 at 0, NaN passes."""
+    x, w = Value(1.0, "x"), Value(2.0, "w")
+    out = (w * x).relu() * x
+    compiled = compile(out, [x, w])
+    assert "relu(" not in compiled._texts["floats"][0] and "relu(" in compiled.source
+    for a in (-1.5, -0.0, 0.0, 3.0, math.inf, -math.inf, math.nan):
+        leaves = [Value(a), Value(2.0)]
+        eager_out = (leaves[1] * leaves[0]).relu() * leaves[0]
+        got, grads = compiled([a, 2.0])
+        assert close(got, eager_out.data) and all(map(close, grads, grad(eager_out, leaves)))
+    relu = compile(x.relu(), [x])
+    for v in (-2.0, -0.0, -math.inf):  # +0.0 below 0; -0.0 is not below 0 and passes as it is
+        assert math.copysign(1.0, relu([v])[0]) == math.copysign(1.0, Value(v).relu().data)
+    assert relu([0.0])[1] == [1.0] and relu([-1.0])[1] == [0.0]
+
+
+def test_mixed_floats_and_fractions_run_the_code_for_any_number() -> None:
+    x, y = Value(1.0, "x"), Value(2.0, "y")
+    compiled = compile((x * y).relu() + y, [x, y])
+    out, grads = compiled([-1.0, Fraction(1, 2)])  # a Fraction product: relu gives Fraction(0)
+    leaves = [Value(-1.0), Value(Fraction(1, 2))]
+    eager_out = (leaves[0] * leaves[1]).relu() + leaves[1]
+    assert (out, type(out)) == (eager_out.data, type(eager_out.data))
+    assert all(map(close, grads, grad(eager_out, leaves)))
+
+
+def test_single_use_gradients_are_written_inline_in_brackets_where_needed() -> None:
+    """δ read once by another δ is written inside it (δz = 0.0 if z < 0.0 else Σ ...), bracketed as
+    Python's precedence needs, in the engine's order of operations."""
+    a, b, c = Value(0.5, "a"), Value(-2.0, "b"), Value(3.0, "c")
+    out = ((a * b + c).relu() * (a - c)).relu() * -(b + a) - (a * c).relu()
+    compiled = compile(out, [a, b, c])
+    assert "0.0 if" in compiled._texts["floats"][0]
+    for data in ([0.5, -2.0, 3.0], [-1.0, 4.0, 0.25], [2.0, 2.0, -3.0], [0.0, 0.0, 0.0]):
+        leaves = [Value(v) for v in data]
+        la, lb, lc = leaves
+        eager_out = ((la * lb + lc).relu() * (la - lc)).relu() * -(lb + la) - (la * lc).relu()
+        got, grads = compiled(data)
+        assert close(got, eager_out.data) and grads == grad(eager_out, leaves)
