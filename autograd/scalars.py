@@ -201,7 +201,7 @@ class FloatKind:
 
     @staticmethod
     def relu(x: Scalar) -> Scalar:
-        """ReLU(x) = max(x, 0): +0 of x's type for x < 0 (never -0.0, even at -inf); NaN passes (IEEE)."""
+        """ReLU(x) = max(x, 0): +0 of x's type for x < 0 (-inf included); -0.0 and NaN pass as they are."""
         return type(x)(0) if x < 0 else x
 
     @staticmethod
