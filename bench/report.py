@@ -16,10 +16,12 @@ def seconds(t: float) -> str:
 
 
 def cell(stats: dict[str, Any] | None) -> str:
-    """median (min–max), or a dash where the engine has no such workload."""
+    """median (min–max) of the wall times, then the median CPU time; a dash where the engine has no
+    such workload. CPU time is what the engine used: on a shared machine, wall time also counts waits."""
     if not stats:
         return "—"
-    return f"{seconds(stats['median'])} ({seconds(stats['min'])}–{seconds(stats['max'])})"
+    wall = f"{seconds(stats['median'])} ({seconds(stats['min'])}–{seconds(stats['max'])})"
+    return f"{wall}, CPU {seconds(stats['cpu_median'])}"
 
 
 def ratio(workload: dict[str, Any], numerator: str, denominator: str) -> float | None:
@@ -54,7 +56,8 @@ def markdown(document: dict[str, Any]) -> str:
         f"Machine: {m['nproc']} CPUs, {m['cpu']}, {m['implementation']} {m['python']} ({m['platform']}); "
         f"micrograd {m['micrograd']}, torch {m['torch'] or 'not installed'}.",
         f"Command: `{document['command']}`. Each engine runs in its own process; the engines take turns "
-        "(A B C … per round); median (min–max) of the rounds; GC on except in the `gc off` column.",
+        "(A B C … per round); median (min–max) of the rounds' wall times, then their median CPU time; GC on "
+        "except in the `gc off` column.",
         "",
         "| workload | " + " | ".join(names) + " | micrograd ÷ impactgrad | impactgrad ÷ hand-written |",
         "|---|" + "---:|" * (len(names) + 2),

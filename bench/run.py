@@ -112,7 +112,7 @@ def check_agreement(pool: Engines, sizes: Sizes) -> list[str]:
         answers = [pool.ask(name, "forward", graph) for graph in (True, False)]
         if None in answers:
             continue  # the engine has no inference (the compiled step)
-        with_graph, without = (answer[1] for answer in answers)
+        with_graph, without = (answer[2] for answer in answers)  # (wall, CPU, scores)
         if any(abs(a - b) > 1e-12 for a, b in zip(with_graph, without)):
             errors.append(f"{name}: inference scores differ from the scores with a graph")
     return errors
@@ -121,6 +121,7 @@ def check_agreement(pool: Engines, sizes: Sizes) -> list[str]:
 def measure(pool: Engines, method: str, args: tuple[Any, ...], repeats: int) -> dict[str, Any]:
     """`repeats` rounds, each running every engine once in turn (the start rotating): times per engine."""
     runs: dict[str, list[float]] = {name: [] for name in pool.names}
+    cpu: dict[str, list[float]] = {name: [] for name in pool.names}
     results: dict[str, Any] = {}
     for round_ in range(repeats):
         k = round_ % len(pool.names)
@@ -128,11 +129,12 @@ def measure(pool: Engines, method: str, args: tuple[Any, ...], repeats: int) -> 
             answer = pool.ask(name, method, *args)
             if answer is None:
                 continue  # the engine has no such workload
-            seconds, results[name] = answer
+            seconds, cpu_seconds, results[name] = answer
             runs[name].append(seconds)
+            cpu[name].append(cpu_seconds)
     return {
         name: {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": times,
-               "result": results[name]}
+               "cpu_median": statistics.median(cpu[name]), "result": results[name]}
         for name, times in runs.items()
         if times
     }

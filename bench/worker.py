@@ -18,7 +18,7 @@ from typing import Any
 
 import engines
 
-Timing = tuple[float, Any]
+Timing = tuple[float, float, Any]  # wall seconds, CPU seconds of this process, the result
 # CPython 3.11 specializes a function's bytecode from its 8th call, or sooner inside a loop: a step of
 # straight-line code (the compiled engine's) runs unspecialized on its first 7 calls, loops do not.
 # A training run is past that at once: the moons step is timed after up to 8 untimed calls (1 s at most).
@@ -40,11 +40,11 @@ def serve(name: str, conn: Connection) -> None:
 
 
 def _timed(work: Callable[..., Any], *args: Any) -> Timing:
-    """Seconds taken by work(*args) and its result; leftover garbage is collected first, untimed."""
+    """Wall and CPU seconds taken by work(*args), and its result; leftover garbage is collected first."""
     gc.collect()
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     result = work(*args)
-    return time.perf_counter() - start, result
+    return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
 class Runner:
@@ -67,11 +67,11 @@ class Runner:
                 break
 
     def moons_compile(self, xs: list[list[float]], ys: list[float]) -> Timing:
-        """The seconds of the engine's preparation for these rows (compiling), where it has one."""
-        seconds = self.engine.prepare(xs, ys)
+        """The seconds of the engine's preparation for these rows (trace and compile), where it has one."""
+        wall, cpu, seconds = _timed(self.engine.prepare, xs, ys)
         if seconds is None:
             raise NotImplementedError
-        return seconds, None
+        return wall, cpu, None
 
     def big_moons(self, layers: engines.Layers, xs: list[list[float]], ys: list[float]) -> dict[str, Any]:
         """The moons MLP on many rows: preparation seconds, one step's seconds, the process's peak memory."""
@@ -80,7 +80,7 @@ class Runner:
         self.engine.load(layers)
         gc.collect()
         prepare = self.engine.prepare(xs, ys)
-        seconds, loss = _timed(self.engine.step, xs, ys, 0.05)
+        seconds, _, loss = _timed(self.engine.step, xs, ys, 0.05)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
         return {"prepare": prepare, "step": seconds, "loss": loss, "peak_bytes": peak}
 
