@@ -3,7 +3,7 @@
 Every workload runs for every engine alternately (A B C A B C ...), each engine in its own process,
 and the medians (with min–max) go to a Markdown table on stdout and to a JSON file.
 Usage: python bench/run.py [--quick] [--check] [--repeats N] [--out PATH]
-(`make bench` runs --quick, about 15 s; `make bench FULL=1` the full run, about nine minutes.)
+(`make bench` runs --quick, about 35 s; `make bench FULL=1` the full run, about seven minutes.)
 """
 
 from __future__ import annotations
