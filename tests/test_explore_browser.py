@@ -206,6 +206,10 @@ def test_the_quiz_hides_the_next_value_until_the_learner_answers(tmp_path, open_
     answer = page.page.locator('[data-role="answer"]')
     assert page.page.locator('[data-role="quiz"]').is_checked()
     assert page.text("quiz-question") == f"data of {order[0].label} =" and page.attrs("data-data") == {}
+    for typo in ("", "abc", "1/2/3"):  # not a number: the same question again, nothing revealed
+        answer.fill(typo)
+        page.button("Answer").click()
+        assert page.text("verdict").startswith("type a number") and page.attrs("data-data") == {}
     answer.fill("12345")
     page.button("Answer").click()
     verdict = f"✗ no: data of {order[0].label} = {order[0].data:g}"

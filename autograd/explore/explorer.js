@@ -159,6 +159,10 @@ function render({ model, el }) {
     const truth = nodes[k][phase === "forward" ? "data" : "grad"];
     const expected = Number(truth);
     const given = parseAnswer(answer.value);
+    if (!answer.value.trim() || (Number.isNaN(given) && answer.value.trim() !== "NaN")) {
+      verdict.textContent = "type a number, such as 12, -0.5 or 3/4 (NaN and Infinity too)";
+      return; // the same question again
+    }
     const close = given === expected || Math.abs(given - expected) <= 5e-4 * Math.abs(expected);
     const what = `${phase === "forward" ? "data" : "grad"} of ${nodes[k].name}`;
     verdict.textContent = `${close ? "✓ right:" : "✗ no:"} ${what} = ${jsText(truth)}`;
