@@ -174,7 +174,9 @@ def _check_gradients(order: list[Value]) -> None:
     for node in reversed(order):
         g = node.grad.data if isinstance(node.grad, Value) else node.grad
         if _mode.is_nan(g):
-            raise FloatingPointError(f"backward produced a NaN gradient at {node!r} (op {node.op!r})")
+            source = next((c for c in order if node in c.parents), None)  # the error path only
+            made = f", passed back by op {source.op!r}" if source is not None else ""
+            raise FloatingPointError(f"backward produced a NaN gradient at {node!r} (op {node.op!r}){made}")
 
 
 class ValueKind:

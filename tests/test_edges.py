@@ -48,7 +48,7 @@ def test_a_zero_that_is_not_a_local_derivative_keeps_pytorchs_nan() -> None:
     y = (x**0.5) * 0.0
     y.backward()
     assert math.isnan(x.grad)
-    with detect_anomaly(), pytest.raises(FloatingPointError, match="NaN gradient"):
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"NaN gradient at .*by op '\*\*'"):
         (Value(0.0) ** 0.5 * 0.0).backward()
 
 
