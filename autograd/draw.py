@@ -144,8 +144,9 @@ def draw(
     """
     if not isinstance(out, Value):
         raise TypeError(f"draw takes a Value (its graph is drawn), not {type(out).__name__}; layers: nn.draw")
-    if not all(isinstance(p, Value) for p in params):
-        raise TypeError(f"draw's params must be Values, got {[type(p).__name__ for p in params]}")
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"draw's params must be Values: params[{i}] is a {type(p).__name__}")
     order = topological_order(out)
     if collapse:
         return draw_collapsed(out, order, _require_groups(groups), collapse, rankdir or "LR", max_nodes)

@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 
 from autograd import Compiled, Value, no_grad
 from autograd import compile as compile_graph
-from nn.module import Module, Scalar, apply, as_value
+from nn.module import Module, Scalar, apply, as_value, shape
 from nn.optim import Optimizer
 
 Loss = Callable[[Sequence[Value], Sequence[Scalar]], Value]
@@ -46,7 +46,7 @@ def fit(
     if not isinstance(batch_size, int) or not 1 <= batch_size <= len(inputs):
         raise ValueError(f"batch_size must be an int in 1..{len(inputs)} (the rows), got {batch_size!r}")
     _check_rows("inputs", inputs)
-    if not all(isinstance(y, int) and not isinstance(y, bool) for y in targets):  # class indices pass
+    if not all(map(_is_class_index, targets)):  # class indices pass
         _check_rows("targets", targets)
     rows_of = _CompiledRows(model, loss, optimizer) if compile else None
     history = []
@@ -102,7 +102,7 @@ def accuracy(model: Module, inputs: Sequence[Any], targets: Sequence[Any]) -> fl
     with no_grad():
         for x, y in zip(inputs, targets):
             out = model(x)
-            if isinstance(y, int) and not isinstance(y, bool):
+            if _is_class_index(y):
                 correct += max(range(len(out)), key=lambda k: out[k].data) == y
                 continue
             if len(out) != 1 or len(y) != 1:
@@ -125,10 +125,10 @@ class _CompiledRows:
 
     def backward(self, x: Any, y: Any, share: Scalar) -> Scalar:
         """Add share · ∂Loss/∂w to every weight's grad, as row_loss.backward(share) would; the row's loss."""
-        index = isinstance(y, int) and not isinstance(y, bool)  # a class index: part of the structure
+        index = _is_class_index(y)  # a class index is part of the graph's structure, not an input
         xs, ys = apply(as_value, x), y if index else apply(as_value, y)
         numbers = _leaves(xs) + ([] if index else _leaves(ys))
-        key = (_shape(xs), y if index else _shape(ys))
+        key = (shape(xs, "fit"), y if index else shape(ys, "fit"))
         compiled = self.graphs.get(key)
         if compiled is None:
             row_loss = self.loss(self.model(xs), ys)
@@ -144,6 +144,6 @@ def _leaves(x: Any) -> list[Value]:
     return [v for item in x for v in _leaves(item)] if isinstance(x, list) else [x]
 
 
-def _shape(x: Any) -> Any:
-    """The nesting of lists, as nested tuples of their lengths (a row's structure, not its numbers)."""
-    return tuple(_shape(item) for item in x) if isinstance(x, list) else None
+def _is_class_index(y: object) -> bool:
+    """Whether a target is a class index (an int, not a bool) rather than a row of numbers."""
+    return isinstance(y, int) and not isinstance(y, bool)
