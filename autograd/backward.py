@@ -39,8 +39,13 @@ def topological_order(root: Value) -> list[Value]:
             open_(node)
             push(node)
             push(None)
-            if node._dx is not None and node._x not in opened:  # a Value operand: a parent
-                push(node._x)
+            x = node._x
+            if type(x) is tuple:  # a sum: its terms
+                for term in x:
+                    if term not in opened:
+                        push(term)
+            elif node._dx is not None and x not in opened:  # a Value operand: a parent
+                push(x)
             if node._dy is not None and node._y not in opened:
                 push(node._y)
     return order
@@ -73,7 +78,12 @@ def backward(root: Value, grad: Scalar = 1, create_graph: bool = False) -> None:
         g = node.grad
         d = node._dx
         if d:  # None (a constant operand or none) and an exact 0 pass nothing
-            node._x.grad += d * g
+            x = node._x
+            if type(x) is tuple:  # a sum: ∂Σ/∂term = 1, each term receives δ as it is
+                for term in x:
+                    term.grad += g
+            else:
+                x.grad += d * g
         d = node._dy
         if d:
             node._y.grad += d * g
@@ -149,14 +159,17 @@ def _flow(order: list[Value], root: Value, seed: Scalar, locals_of: Locals) -> d
 
 def _slot_locals(node: Value) -> Iterable[tuple[Any, Any]]:
     """The local derivatives taken at forward time."""
-    return ((node._x, node._dx), (node._y, node._dy))
+    return zip(node.parents, node.local_grads)
 
 
 def _graph_locals(node: Value) -> Iterable[tuple[Any, Any]]:
     """The local derivatives as Values: the node's rule evaluated over its operands (create_graph)."""
     rule = RULES[node.op]
     x, y = node._x, node._y
-    if node._dx is not None:
+    if type(x) is tuple:  # a sum: the same local derivative for each term
+        for term in x:
+            yield term, rule.local_x(ValueKind, term, y, node)
+    elif node._dx is not None:
         yield x, rule.local_x(ValueKind, x, y, node)
     if node._dy is not None and rule.local_y is not None:
         yield y, rule.local_y(ValueKind, x, y, node)

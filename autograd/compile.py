@@ -180,7 +180,7 @@ class _Writer:
         self.order = topological_order(output)
         self.live = live = set(inputs)  # the nodes whose value depends on an input
         for node in self.order:
-            if node not in live and any(v in live for v, d in _operands(node) if d is not None):
+            if node not in live and any(v in live for v in node.parents):
                 live.add(node)
         self.constants: dict[str, Scalar] = {}
         self.constant_names: dict[str, str] = {}  # a constant's text -> its name (one name per value)
@@ -195,7 +195,8 @@ class _Writer:
 
     def compiled(self) -> Compiled:
         """The Compiled of this graph: readable source, fast code, guarded code."""
-        forward = [self.forward(node) for node in self.order if node in self.live and not node.is_leaf()]
+        interior = [node for node in self.order if node in self.live and not node.is_leaf()]
+        forward = [line for node in interior for line in self.forward(node)]
         backward = self.backward()
         result = _Line("", "", [])
         result_text = self.operand(self.output, result)
@@ -255,12 +256,19 @@ class _Writer:
         gate, floats_gate = form.gates
         return form.text.format(**texts), fast, floats, gate.format(**texts), floats_gate.format(**texts)
 
-    def forward(self, node: Value) -> _Line:
-        """`name = forward formula` for an interior node."""
+    def forward(self, node: Value) -> list[_Line]:
+        """`name = forward formula` for an interior node (a sum: its terms joined by +, left to right)."""
+        if type(node._x) is tuple:
+            terms = []
+            for v in node._x:
+                line = _Line("", "", [])
+                text = self.operand(v, line)
+                terms.append(_Term(text, text, text, text, line.args, 3, 3))
+            return _sum_lines(self.names[node], terms)
         form = _form(RULES[node.op].forward)
         line = _Line(self.names[node], "", [], form.precedence)
         line.text, line.fast, line.floats, *_ = self.fill(form, node, line)
-        return line
+        return [line]
 
     def backward(self) -> list[_Line]:
         """The δ of every live node, children before parents, each the sum of its children's impacts."""
@@ -283,7 +291,9 @@ class _Writer:
             if node.is_leaf():
                 continue
             rule = RULES[node.op]
-            for v, formula in ((node._x, rule.dx), (node._y, rule.dy)):
+            x = node._x
+            pairs = [(v, rule.dx) for v in x] if type(x) is tuple else [(x, rule.dx), (node._y, rule.dy)]
+            for v, formula in pairs:
                 if isinstance(v, Value) and v in self.live and formula is not None:
                     line = _Line("", "", [self.delta[node]], needs=[0])
                     texts = self.fill(_form(formula), node, line, self.names[node])
@@ -295,11 +305,6 @@ class _Writer:
 def _field(k: int) -> str:
     """The format field of argument k: {k}."""
     return "{" + str(k) + "}"
-
-
-def _operands(node: Value) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
-    """(operand, local derivative) for x and y (the derivative is None for a constant or none)."""
-    return (node._x, node._dx), (node._y, node._dy)
 
 
 @dataclass(slots=True)
@@ -356,7 +361,7 @@ def _sum_lines(name: str, terms: list[_Term]) -> list[_Line]:
             for out, version in zip(texts, (text, fast, floats, guarded)):
                 out.append(version)
             need = (0 if single else 1 if first else 2) if term.text == "{0}" else term.need  # δchild a term
-            line.needs += [need, *[3] * (len(term.args) - 1)]
+            line.needs += [need, *[3] * (len(term.args) - 1)] if term.args else []  # a constant term: none
             line.args += term.args
         line.text, line.fast, line.floats = (" + ".join(t).replace(" + -", " - ") for t in texts[:3])
         line.guarded = " + ".join(texts[3])

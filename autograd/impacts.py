@@ -113,8 +113,10 @@ def node_names(order: list[Value]) -> dict[Value, str]:
 
 
 def expression(node: Value, names: dict[Value, str]) -> str:
-    """The op of `node` written with its operands' names: w·x, a + b, x^2, relu(o²)."""
+    """The op of `node` written with its operands' names: w·x, a + b (+ c for a sum), x^2, relu(o²)."""
     shown = [_grouped(names[v]) if isinstance(v, Value) else _number(v) for v in operands(node)]
+    if node.op == "sum":
+        return " + ".join(shown)
     if node.op in _INFIX and len(shown) == 2:
         return _INFIX[node.op].join(shown)
     if node.op == "neg":
@@ -153,11 +155,11 @@ def _tidy(c: Any) -> Any:
 
 
 def local_name(child: Value, k: int, names: dict[Value, str]) -> str:
-    """∂child/∂(its parent k) in symbols: ±1 for + and -, the other factor for ·, n·x^(n-1), f'(x)."""
+    """∂child/∂(its parent k) in symbols: ±1 for +, sum and -, the other factor for ·, n·x^(n-1), f'(x)."""
     parent, local = child.parents[k], child.local_grads[k]
     args = operands(child)
     by_constant = child.op == "*" and len(args) == 2 and not isinstance(args[1], Value)
-    if child.op in ("+", "-", "neg") or by_constant:
+    if child.op in ("+", "sum", "-", "neg") or by_constant:
         return _number(local)
     if child.op == "*" and len(child.parents) == 2:
         return _grouped(names[child.parents[1 - k]])

@@ -7,6 +7,9 @@ Every consumer is made from this table: the Value operators (`autograd.value`), 
 Values of `backward(create_graph=True)`, and the code that `compile()` writes. Adding an op is adding a
 line here (and a line in the tests' op registry).
 
+`sum` is + over any number of terms in one node (a neuron's Σ_i w_i·o_i + b): its value is `x + y`
+folded over the terms, and the local derivative of every term is 1.
+
 Local derivatives of the series: ∂(x·y)/∂x = y, ∂tanh(x)/∂x = 1 - tanh²(x), ∂ReLU(x)/∂x = 1 for x >= 0.
 """
 
@@ -25,9 +28,9 @@ class Rule:
     forward: str
     dx: str
     dy: str | None = None
-    method: str | None = None  # the Value method that applies it ("__mul__", "tanh", ...)
+    method: str | None = None  # the Value method that applies it ("__mul__", "tanh"; sum: autograd.sum)
     reflected: str | None = None  # the method for `constant op Value` ("__rmul__", ...)
-    arity: int = 0  # the number of operands: 2 where `dy` is given, or for a constant `y` (a slope)
+    arity: int = 0  # operands: 2 where `dy` is given or for a constant `y` (a slope); MANY for sum
     local_x: Callable[..., Any] = field(init=False, repr=False, compare=False)
     local_y: Callable[..., Any] | None = field(init=False, repr=False, compare=False)
 
@@ -36,6 +39,9 @@ class Rule:
             object.__setattr__(self, "arity", 1 if self.dy is None else 2)
         object.__setattr__(self, "local_x", _formula(self.dx))
         object.__setattr__(self, "local_y", None if self.dy is None else _formula(self.dy))
+
+
+MANY = -1  # the arity of `sum`: any number of terms, folded with `forward` left to right
 
 
 def _formula(text: str) -> Callable[..., Any]:
@@ -48,6 +54,7 @@ RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in (
         Rule("+", "x + y", "1", "1", "__add__", "__radd__"),
+        Rule("sum", "x + y", "1", None, "sum", arity=MANY),
         Rule("-", "x - y", "1", "-1", "__sub__", "__rsub__"),
         Rule("*", "x * y", "y", "x", "__mul__", "__rmul__"),
         Rule("/", "k.divide(x, y)", "1 / y", "-out / y", "__truediv__", "__rtruediv__"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numbers
 import sys
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from autograd import mode as _mode
-from autograd.rules import RULES, Rule
+from autograd.rules import MANY, RULES, Rule
 from autograd.scalars import (
     FloatKind,
     Scalar,
@@ -30,7 +31,8 @@ class Value:
 
     A node is one object. Its (at most two) operands sit in the slots `_x` and `_y`: a Value, a
     constant (the 2 of `x * 2`, leaky_relu's slope) or None; `_dx` and `_dy` hold ∂node/∂operand for a
-    Value operand, None otherwise. So a node keeps all it was computed from (`op` names its rule in
+    Value operand, None otherwise. A `sum` node keeps its terms as a tuple in `_x`, with `_dx` = 1, the
+    local derivative of each. So a node keeps all it was computed from (`op` names its rule in
     `autograd.rules`) in about 144 bytes; `parents` / `local_grads` are tuples made on demand.
 
     `==` is identity and Values are hashable (graphs keep them in sets and dicts): compare data with
@@ -63,12 +65,16 @@ class Value:
     def parents(self) -> tuple[Value, ...]:
         """The nodes this one was computed from (empty for a leaf; constants are not nodes)."""
         if self._dy is None:
+            if type(self._x) is tuple:  # a sum: its terms
+                return self._x
             return () if self._dx is None else (self._x,)
         return (self._y,) if self._dx is None else (self._x, self._y)
 
     @property
     def local_grads(self) -> tuple[Scalar, ...]:
         """∂node/∂parent for each parent, taken at forward time."""
+        if type(self._x) is tuple:  # a sum: 1 for each term
+            return (self._dx,) * len(self._x)
         return tuple(d for d in (self._dx, self._dy) if d is not None)
 
     def __repr__(self) -> str:
@@ -187,10 +193,10 @@ def _data(other: Value | Scalar) -> Scalar:
 _new = object.__new__
 
 
-def _records(data: Scalar, op: str, x: Any, y: Any) -> bool:
+def _records(data: Scalar, op: str, *operands: Any) -> bool:
     """Outside the default mode: whether the node keeps its operands (no_grad), after the anomaly check."""
     mode = _mode.current()
-    operands = [v for v in (x, y) if isinstance(v, Value)]
+    operands = tuple(v for v in operands if isinstance(v, Value))
     if mode.detect_anomaly and _mode.is_nan(data) and not any(_mode.is_nan(p.data) for p in operands):
         raise FloatingPointError(f"op {op!r} produced NaN from {', '.join(map(repr, operands))}")
     return mode.grad_enabled
@@ -319,4 +325,35 @@ def _install(rule: Rule) -> None:
 
 
 for _rule in RULES.values():
-    _install(_rule)
+    if _rule.arity != MANY:  # sum is a function of many terms, below
+        _install(_rule)
+
+
+def sum(terms: Iterable[Value]) -> Value:
+    """Σ terms as one node (a neuron's Σ_i w_i·o_i + b): folded with + left to right, ∂Σ/∂term = 1."""
+    if isinstance(terms, Value) or not isinstance(terms, Iterable):
+        raise TypeError(f"sum takes an iterable of Values, not {type(terms).__name__}")
+    terms = tuple(terms)
+    if not terms:
+        raise ValueError("sum needs at least one term")
+    out = None
+    for term in terms:
+        if type(term) is not Value and not isinstance(term, Value):
+            culprit = f"term {terms.index(term)} is a {type(term).__name__}"
+            raise TypeError(f"sum takes Values: {culprit} (add a constant with +)")
+        out = term.data if out is None else out + term.data
+    if type(out) is not float:
+        out = coerce(out)
+    node = _new(Value)
+    node.data = out
+    node.grad = 0
+    node.label = None
+    node.op = "sum"
+    if _current_mode() is _RECORDING or _records(out, "sum", *terms):
+        node._x, node._dx, node._y, node._dy = terms, _EACH_TERM, None, None
+    else:
+        node._x = node._dx = node._y = node._dy = None
+    return node
+
+
+_EACH_TERM = RULES["sum"].local_x(FloatKind, None, None, None)  # ∂Σ/∂term, the rule's "1"

@@ -15,6 +15,7 @@ from functools import reduce
 from operator import add
 from typing import Any
 
+import autograd
 from autograd import Value, is_grad_enabled
 from nn.module import Module, Scalar, apply, as_number, as_value, depth, shape
 
@@ -174,7 +175,7 @@ class Conv2D(Module):
         out = [
             [
                 [
-                    _window_sum(weight[o], grid, c, taps_i, taps_j, None if bias is None else bias[o])
+                    _window_sum(weight[o], grid, c, taps_i, taps_j, None if bias is None else bias[o], record)
                     for taps_j in cols
                 ]
                 for taps_i in rows
@@ -213,12 +214,12 @@ def _window_sum(
     rows: list[tuple[int, int]],
     cols: list[tuple[int, int]],
     b: Any,
+    record: bool,
 ) -> Any:
-    """b + Σ_c Σ_{u,v} ker_{c,u,v} · ch_{c,r,q} over the window's taps: started from the first product."""
-    total = reduce(
-        add, [kernels[c][u][v] * grid[c][r][q] for c in range(channels) for u, r in rows for v, q in cols]
-    )
-    return total if b is None else total + b
+    """Σ_c Σ_{u,v} ker_{c,u,v} · ch_{c,r,q} + b over the window's taps: a sum node (numbers: no_grad)."""
+    products = [kernels[c][u][v] * grid[c][r][q] for c in range(channels) for u, r in rows for v, q in cols]
+    terms = products if b is None else [*products, b]
+    return autograd.sum(terms) if record else reduce(add, terms)
 
 
 def sample_shape(layer: Module, x: Any, channels: int | None = None) -> tuple[int, int, int]:

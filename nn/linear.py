@@ -1,4 +1,4 @@
-"""Neuron, Linear and MLP: o^k_j = Σ_i W^{k,j}_i · o^{k-1}_i + B^k_j, built from the engine's * and + nodes.
+"""Neuron, Linear and MLP: o^k_j = Σ_i W^{k,j}_i · o^{k-1}_i + B^k_j, built from the engine's * and sum nodes.
 
 No backward is written here: δ^k_i = Σ_j δ^{k+1}_j · w^{k,j}_i, δw^{k,j}_i = δ^{k+1}_j · o^{k-1}_i and
 δb^k_j = δ^{k+1}_j emerge from the chain rule along those nodes.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
-from functools import reduce
-from operator import add, mul
+from operator import mul
 
+import autograd
 from autograd import Value, group, is_grad_enabled, is_recording_groups
 from nn.activation import ReLU
 from nn.module import Module, Scalar, Sequential, as_data, as_values, check_inputs, depth
@@ -104,8 +104,8 @@ class Linear(Module):
 def weighted_sums(
     weights: Sequence[Sequence[Value]], biases: Sequence[Value] | None, x: Sequence[Value | Scalar]
 ) -> list[Value]:
-    """Σ_i weights[j][i]·x_i + biases[j] for each j, as graph nodes (the sum started from the first
-    product: no 0 node), or from plain numbers wrapped once in a Value under no_grad (inference)."""
+    """Σ_i weights[j][i]·x_i + biases[j] for each j, as graph nodes (a product node per weight, one sum
+    node per neuron), or from plain numbers wrapped once in a Value under no_grad (inference)."""
     if not is_grad_enabled():
         data = as_data(x)
         sums = [sum(map(mul, [w.data for w in row], data)) for row in weights]
@@ -113,10 +113,9 @@ def weighted_sums(
             sums = [s + b.data for s, b in zip(sums, biases)]
         return [Value(s) for s in sums]
     xs = as_values(x)
-    nodes: list[Value] = [reduce(add, map(mul, row, xs)) for row in weights]
-    if biases is not None:
-        nodes = [s + b for s, b in zip(nodes, biases)]
-    return nodes
+    if biases is None:
+        return [autograd.sum(map(mul, row, xs)) for row in weights]
+    return [autograd.sum([*map(mul, row, xs), b]) for row, b in zip(weights, biases)]
 
 
 class MLP(Sequential):

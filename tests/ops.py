@@ -11,9 +11,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import reduce
+from operator import add
 from typing import Any
 
 import sympy
+
+import autograd
+from autograd import Value
 
 LEAKY_SLOPE = Fraction(1, 10)  # the slope leaky_relu is applied with (exact, and unlike the default)
 MARGIN = 0.1  # divisors, log and sqrt arguments, bases of Value powers stay this far above 0
@@ -42,6 +47,11 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
+def _sum(*terms: Any) -> Any:
+    """autograd.sum of Values; the same left fold of + for the tests' Duals, floats and symbols."""
+    return autograd.sum(terms) if isinstance(terms[0], Value) else reduce(add, terms)
+
+
 def _away_from_kink(x: float) -> bool:
     return abs(x) >= KINK
 
@@ -50,6 +60,7 @@ OPS: dict[str, Op] = {
     op.name: op
     for op in (
         Op("+", 2, lambda x, y: x + y, lambda x, y: x + y, lambda x, y: x + y, exact=True, rational=True),
+        Op("sum", 3, _sum, lambda x, y, z: x + y + z, lambda x, y, z: x + y + z, exact=True, rational=True),
         Op("-", 2, lambda x, y: x - y, lambda x, y: x - y, lambda x, y: x - y, exact=True, rational=True),
         Op("*", 2, lambda x, y: x * y, lambda x, y: x * y, lambda x, y: x * y, exact=True, rational=True),
         Op("/", 2, lambda x, y: x / y, lambda x, y: x / y, lambda x, y: x / y,

@@ -111,6 +111,8 @@ def _candidates(ops: Sequence[str], a: int, b: Operand, exact: bool) -> list[Ins
     for op in ops:
         if OPS[op].arity == 1:
             out.append(Instruction(op, (a,)))
+        elif OPS[op].arity == 3:  # sum: Values only, a term taken twice
+            out.append(Instruction(op, (a, b, a) if type(b) is int else (a, a, a)))
         elif op == "**" and exact:  # exact kinds only take integer constant exponents
             if type(b) is not int and b.denominator == 1:
                 out.append(Instruction(op, (a, b)))

@@ -12,7 +12,7 @@ from nn import MLP, Linear, half_squared_error
 
 
 def mlp_loss(**kwargs):  # type: ignore[no-untyped-def]
-    """An MLP 2-16-16-1 on one sample (982 Values), its nodes grouped, backward done."""
+    """An MLP 2-16-16-1 on one sample (711 Values), its nodes grouped, backward done."""
     model = MLP(2, [16, 16, 1], seed=7)
     with record_groups() as groups:
         out = model([0.5, -1.0])
@@ -45,7 +45,7 @@ def test_a_linear_layer_groups_each_neurons_nodes_inside_the_layer() -> None:
         assert neuron.parent.name == "Linear(2→2)" and neuron.path() == (neuron.parent, neuron)
         weights = {f"w^{{k,{j + 1}}}_1", f"w^{{k,{j + 1}}}_2", f"b^k_{j + 1}"}
         assert {v.label for v in made if v.is_leaf()} == weights
-    assert len(groups) == 2 * 7  # per neuron: 2 weights, 2 products, 1 sum, the bias, the last sum
+    assert len(groups) == 2 * 6  # per neuron: 2 weights, 2 products, the bias, the sum
 
 
 def test_a_second_sample_leaves_the_first_samples_groups_alone() -> None:
@@ -81,15 +81,15 @@ def test_draw_boxes_each_group_in_a_nested_cluster() -> None:
 
 def test_the_issues_mlp_is_refused_flat_and_drawn_collapsed(tmp_path) -> None:
     _, groups, loss = mlp_loss()
-    assert len(topological_order(loss)) > 900
+    assert len(topological_order(loss)) > 700
     with pytest.raises(ValueError, match=r"more than max_nodes=300.*collapse=True"):
         draw(loss, groups=groups)
     picture = draw(loss, groups=groups, collapse=True)
     boxes = re.findall(r"^\s*(g\d+|v\d+) \[label=", picture.source, flags=re.M)
     assert len(boxes) == 2 + 16 + 16 + 16 + 16 + 1 + 3  # inputs, neurons and relus, the loss's nodes
-    assert picture.source.count('label="Linear(') == 3 and "neuron 16 (49 nodes)" in picture.source
+    assert picture.source.count('label="Linear(') == 3 and "neuron 16 (34 nodes)" in picture.source
     svg = save_svg(picture, tmp_path / "mlp.svg").read_text(encoding="utf-8")
-    assert "neuron 16 (49 nodes)" in svg
+    assert "neuron 16 (34 nodes)" in svg
 
 
 def test_collapse_needs_groups_and_counts_boxes_against_max_nodes() -> None:
@@ -104,11 +104,11 @@ def test_collapse_by_name_draws_one_layer_as_one_box(tmp_path) -> None:
     _, groups, loss = mlp_loss()
     picture = draw(loss, groups=groups, collapse={"Linear(16→16)"}, max_nodes=500)
     source = picture.source
-    assert "Linear(16→16) (784 nodes) | 16 outputs" in source and "neuron 3 (49 nodes)" not in source
+    assert "Linear(16→16) (544 nodes) | 16 outputs" in source and "neuron 3 (34 nodes)" not in source
     assert "subgraph cluster_" in source and 'label="neuron 3"' in source  # the other layers stay open
     boxes = re.findall(r"^\s*(g\d+|v\d+) \[label=", source, re.M)
-    assert len(boxes) == len(topological_order(loss)) - 784 + 1
-    assert "784 nodes" in save_svg(picture, tmp_path / "layer.svg").read_text(encoding="utf-8")
+    assert len(boxes) == len(topological_order(loss)) - 544 + 1
+    assert "544 nodes" in save_svg(picture, tmp_path / "layer.svg").read_text(encoding="utf-8")
     with pytest.raises(ValueError, match=r"no group is named 'Linear\(3→3\)'.*'neuron 1'"):
         draw(loss, groups=groups, collapse={"Linear(3→3)"})
     with pytest.raises(TypeError, match="collapse must be True or a collection of group names"):

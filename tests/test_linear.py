@@ -114,8 +114,9 @@ def test_the_forward_pass_builds_no_needless_node() -> None:
     x = [Value(1.0) for _ in range(4)]
     nodes = topological_order(layer(x)[0])
     interior = [node for node in nodes if node.parents]
-    assert len(interior) == 4 + 3 + 1  # 4 products, 3 sums, + bias: Σ starts from the first product
-    assert {node.op for node in interior} == {"*", "+"}
+    assert len(interior) == 4 + 1  # 4 products, then one sum node with the bias as its last term
+    assert {node.op for node in interior} == {"*", "sum"}
+    assert interior[-1].parents[-1] is layer.bias[0] and interior[-1].local_grads == (1,) * 5
 
 
 def test_a_neuron_is_the_weighted_sum() -> None:

@@ -18,7 +18,7 @@ from ops import BINARY, OPS, UNARY, Op
 
 from autograd import Value, grad, gradcheck, gradgradcheck, hessian
 
-X, Y = sympy.symbols("x y", real=True)
+X, Y, Z = sympy.symbols("x y z", real=True)
 POINTS = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 FRACTIONS = st.builds(Fraction, st.integers(-12, 12), st.integers(1, 6))
 ids = [op.name for op in OPS.values()]
@@ -28,7 +28,7 @@ KINKS = ("abs", "relu", "leaky_relu")  # at 0: first derivative by the series' c
 
 def reference(op: Op) -> tuple[Any, list[Any]]:
     """The op's sympy expression and its symbols."""
-    symbols = [X, Y][: op.arity]
+    symbols = [X, Y, Z][: op.arity]
     return op.symbolic(*symbols), symbols
 
 

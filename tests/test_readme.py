@@ -8,10 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograd.rules import RULES
+from autograd.rules import MANY, RULES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-EXACT = {"+", "-", "*", "/", "**", "neg", "abs", "relu", "leaky_relu"}
+EXACT = {"+", "sum", "-", "*", "/", "**", "neg", "abs", "relu", "leaky_relu"}
 
 
 def op_table() -> str:
@@ -19,6 +19,11 @@ def op_table() -> str:
     lines = ["| op | Value method | value | ∂/∂x | ∂/∂y | exact on Fractions |", "|---|---|---|---|---|---|"]
     for rule in RULES.values():
         method = (rule.method or "").replace("_leaky_relu", "leaky_relu(slope)")
+        if rule.arity == MANY:
+            cells = [f"`{rule.name}`", f"`autograd.{method}(terms)`", f"`{rule.forward}`, term after term",
+                     f"`{rule.dx}` for each term", "—", "yes"]
+            lines.append(f"| {' | '.join(cells)} |")
+            continue
         exact = "yes" if rule.name in EXACT else "sqrt of squares" if rule.name == "sqrt" else "float"
         if rule.name == "**":
             exact = "integer exponent"

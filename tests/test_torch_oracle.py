@@ -34,6 +34,7 @@ TOLERANCE = 1e-10
 # The ops whose Value form is not a tensor's op of the same name: op name -> PyTorch function.
 TORCH_FORMS: dict[str, Callable[..., Any]] = {
     "leaky_relu": lambda x: F.leaky_relu(x, float(LEAKY_SLOPE)),
+    "sum": lambda *terms: torch.stack(terms).sum(),
 }
 
 

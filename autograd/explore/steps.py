@@ -113,7 +113,9 @@ def forward_formula(node: Value, names: dict[Value, str]) -> str:
     if node.is_leaf():
         return f"{name} = {fmt(node.data)}"
     numbers = [_paren(fmt(v.data if isinstance(v, Value) else v)) for v in operands(node)]
-    if node.op in _INFIX and len(numbers) == 2:
+    if node.op == "sum":
+        shown = " + ".join(numbers)
+    elif node.op in _INFIX and len(numbers) == 2:
         shown = _INFIX[node.op].join(numbers)
     elif node.op == "neg":
         shown = f"-{numbers[0]}"
