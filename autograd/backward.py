@@ -22,10 +22,11 @@ Locals = Callable[[Value], Iterable[tuple[Any, Any]]]  # a node's (operand, loca
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each after all of its parents (root last); no recursion.
 
-    Depth first with one stack: a node met for the first time is opened, and pushed back under a
-    `None` marker with its unopened parents above it; when the marker comes back up, all of its parents
-    are placed, so it is placed. Nothing is allocated per node, so ordering a big graph triggers no
-    garbage-collector pass.
+    Depth first with one stack: a node met for the first time is opened. If all of its parents are
+    opened, they are placed (in a DAG an opened node that is not placed lies on the path being walked,
+    which cannot hold a parent), so the node is placed at once; else it is pushed back under a `None`
+    marker with its unopened parents above it, and placed when the marker comes back up. Nothing is
+    allocated per node, so ordering a big graph triggers no garbage-collector pass.
     """
     order: list[Value] = []
     opened: set[Value] = set()
@@ -35,19 +36,45 @@ def topological_order(root: Value) -> list[Value]:
         node = pop()
         if node is None:  # the marker: the node under it has all its parents placed
             place(pop())  # type: ignore[arg-type]
-        elif node not in opened:  # else a second copy of a node already opened
-            open_(node)
+            continue
+        if node in opened:  # a second copy of a node already opened
+            continue
+        open_(node)
+        x = node._x
+        if type(x) is tuple:  # a sum: its terms, the last first (as they would come off the stack)
+            k = len(x)
+            while k:  # a last term whose parents are all opened is placed at once, as popping it would be
+                term = x[k - 1]
+                if term not in opened:
+                    t = term._x
+                    if type(t) is tuple or (term._dx is not None and t not in opened) or (
+                        term._dy is not None and term._y not in opened
+                    ):
+                        break
+                    open_(term)
+                    place(term)
+                k -= 1
+            if not k:
+                place(node)
+                continue
             push(node)
             push(None)
-            x = node._x
-            if type(x) is tuple:  # a sum: its terms
-                for term in x:
-                    if term not in opened:
-                        push(term)
-            elif node._dx is not None and x not in opened:  # a Value operand: a parent
+            for i in range(k):
+                if x[i] not in opened:
+                    push(x[i])
+            continue
+        x_waits = node._dx is not None and x not in opened  # a Value operand not yet placed
+        y = node._y
+        y_waits = node._dy is not None and y not in opened
+        if x_waits or y_waits:
+            push(node)
+            push(None)
+            if x_waits:
                 push(x)
-            if node._dy is not None and node._y not in opened:
-                push(node._y)
+            if y_waits:
+                push(y)
+        else:
+            place(node)
     return order
 
 

@@ -214,7 +214,10 @@ def {method}(self):
     {kind}
     out = {forward}
     {make4}
-    node._x, node._dx, node._y, node._dy = self, {dx}, None, None
+    node._x = self
+    node._dx = {dx}
+    node._y = None
+    node._dy = None
     return node
 """
 
@@ -226,7 +229,10 @@ def {method}(self, other):
         {kind_if_used}
         out = {forward}
         {make8}
-        node._x, node._dx, node._y, node._dy = self, {dx}, other, {dy}
+        node._x = self
+        node._dx = {dx}
+        node._y = other
+        node._dy = {dy}
         return node
     if not ({is_constant}):
         return NotImplemented
@@ -237,7 +243,10 @@ def {method}(self, other):
         raise OverflowError(f"{name}: {{error}}") from None
     out = {forward}
     {make4}
-    node._x, node._dx, node._y, node._dy = self, {dx}, y, None
+    node._x = self
+    node._dx = {dx}
+    node._y = y
+    node._dy = None
     return node
 """
 
@@ -248,7 +257,10 @@ def {method}(self, other):
     y = k.constant(other)
     out = {forward}
     {make4}
-    node._x, node._dx, node._y, node._dy = self, {dx}, y, None
+    node._x = self
+    node._dx = {dx}
+    node._y = y
+    node._dy = None
     return node
 """
 
@@ -264,7 +276,10 @@ def {reflected}(self, other):
         raise OverflowError(f"{name}: {{error}}") from None
     out = {forward}
     {make4}
-    node._x, node._dx, node._y, node._dy = x, None, self, {dy}
+    node._x = x
+    node._dx = None
+    node._y = self
+    node._dy = {dy}
     return node
 """
 
@@ -331,17 +346,18 @@ for _rule in RULES.values():
 
 def sum(terms: Iterable[Value]) -> Value:
     """Σ terms as one node (a neuron's Σ_i w_i·o_i + b): folded with + left to right, ∂Σ/∂term = 1."""
-    if isinstance(terms, Value) or not isinstance(terms, Iterable):
-        raise TypeError(f"sum takes an iterable of Values, not {type(terms).__name__}")
-    terms = tuple(terms)
+    if type(terms) is not tuple:
+        if isinstance(terms, Value) or not isinstance(terms, Iterable):
+            raise TypeError(f"sum takes an iterable of Values, not {type(terms).__name__}")
+        terms = tuple(terms)
     if not terms:
         raise ValueError("sum needs at least one term")
-    out = None
-    for term in terms:
+    for i, term in enumerate(terms):
         if type(term) is not Value and not isinstance(term, Value):
-            culprit = f"term {terms.index(term)} is a {type(term).__name__}"
-            raise TypeError(f"sum takes Values: {culprit} (add a constant with +)")
-        out = term.data if out is None else out + term.data
+            raise TypeError(f"sum takes Values: term {i} is a {type(term).__name__} (add a constant with +)")
+    out = terms[0].data
+    for term in terms[1:]:
+        out = out + term.data
     if type(out) is not float:
         out = coerce(out)
     node = _new(Value)
@@ -350,7 +366,10 @@ def sum(terms: Iterable[Value]) -> Value:
     node.label = None
     node.op = "sum"
     if _current_mode() is _RECORDING or _records(out, "sum", *terms):
-        node._x, node._dx, node._y, node._dy = terms, _EACH_TERM, None, None
+        node._x = terms
+        node._dx = _EACH_TERM
+        node._y = None
+        node._dy = None
     else:
         node._x = node._dx = node._y = node._dy = None
     return node

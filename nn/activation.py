@@ -45,7 +45,10 @@ class Activation(Module):
     def forward(self, x: Sequence[Any]) -> list[Any]:
         """f on every input neuron, element by element at any depth ([f], [c][i][j], a batch of them)."""
         check_inputs(self, x)
-        return apply(lambda v: self.activate(as_value(v)), x)  # type: ignore[no-any-return]
+        activate = self.activate
+        if depth(x) == 1:  # one sample's neurons, the common case: without the walk through nesting
+            return [activate(v if isinstance(v, Value) else Value(v)) for v in x]
+        return apply(lambda v: activate(as_value(v)), x)  # type: ignore[no-any-return]
 
 
 class ReLU(Activation):

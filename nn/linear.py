@@ -115,7 +115,7 @@ def weighted_sums(
     xs = as_values(x)
     if biases is None:
         return [autograd.sum(map(mul, row, xs)) for row in weights]
-    return [autograd.sum([*map(mul, row, xs), b]) for row, b in zip(weights, biases)]
+    return [autograd.sum((*map(mul, row, xs), b)) for row, b in zip(weights, biases)]
 
 
 class MLP(Sequential):
