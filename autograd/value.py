@@ -224,7 +224,7 @@ def {method}(self):
 _BINARY = """
 def {method}(self, other):
     x = self.data
-    if isinstance(other, Value):
+    if type(other) is Value or isinstance(other, Value):
         y = other.data
         {kind_if_used}
         out = {forward}
@@ -352,12 +352,15 @@ def sum(terms: Iterable[Value]) -> Value:
         terms = tuple(terms)
     if not terms:
         raise ValueError("sum needs at least one term")
-    for i, term in enumerate(terms):
+    out = None
+    for term in terms:  # checks and folds in one loop: a neuron's sum is made for every sample
         if type(term) is not Value and not isinstance(term, Value):
-            raise TypeError(f"sum takes Values: term {i} is a {type(term).__name__} (add a constant with +)")
-    out = terms[0].data
-    for term in terms[1:]:
-        out = out + term.data
+            culprit = f"term {terms.index(term)} is a {type(term).__name__}"
+            raise TypeError(f"sum takes Values: {culprit} (add a constant with +)")
+        if out is None:
+            out = term.data
+        else:
+            out += term.data
     if type(out) is not float:
         out = coerce(out)
     node = _new(Value)

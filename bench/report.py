@@ -70,9 +70,13 @@ def markdown(document: dict[str, Any]) -> str:
             + f" | {'—' if vs_micrograd is None else f'{vs_micrograd:.1f}x'}"
             + f" | {'—' if vs_floor is None else f'{vs_floor:.1f}x'} |"
         )
-    compiled = ratio(document["workloads"]["moons_step"], "impactgrad, compiled", "hand-written floats")
+    step = document["workloads"]["moons_step"]
+    compiled = ratio(step, "impactgrad, compiled", "hand-written floats")
     if compiled is not None:
         lines += ["", f"moons_step: impactgrad, compiled ÷ hand-written floats = {compiled:.2f}"]
+    eager = ratio(step, OURS, MICROGRAD)
+    if eager is not None:
+        lines += ["", f"moons_step: impactgrad ÷ micrograd = {eager:.3f}"]
     memory = document["memory"]
     lines += [
         "",
