@@ -38,3 +38,29 @@ def test_the_report_holds_no_checklist() -> None:
 
     assert not hasattr(report, "targets")
     assert "Targets" not in Path(report.__file__).read_text(encoding="utf-8")
+
+
+class FakePool:
+    """Engines that answer each request with the next of their own times (no process, no timing)."""
+
+    def __init__(self, times: dict[str, list[float]]) -> None:
+        self.names = list(times)
+        self.times = {name: iter(t) for name, t in times.items()}
+        self.asked: list[str] = []
+
+    def ask(self, name: str, method: str, *args: object) -> tuple[float, float, str]:
+        self.asked.append(name)
+        seconds = next(self.times[name])
+        return seconds, seconds, f"{name} {method}"
+
+
+def test_measure_takes_its_medians_over_every_pools_rounds() -> None:
+    sys.path.insert(0, str(RUN.parent))
+    import run
+
+    first = FakePool({"a": [1.0, 2.0], "b": [10.0, 10.0]})
+    second = FakePool({"a": [9.0, 9.0], "b": [30.0, 40.0]})
+    result = run.measure([first, second], "moons_step", (0.05,), repeats=2)  # type: ignore[list-item]
+    assert result["a"]["runs"] == [1.0, 2.0, 9.0, 9.0] and result["a"]["median"] == 5.5
+    assert result["b"]["min"] == 10.0 and result["b"]["max"] == 40.0 and result["b"]["median"] == 20.0
+    assert first.asked == ["a", "b", "b", "a"] and second.asked == ["a", "b", "b", "a"]  # the start rotates
