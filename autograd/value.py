@@ -198,7 +198,10 @@ def _records(data: Scalar, op: str, *operands: Any) -> bool:
     mode = _mode.current()
     operands = tuple(v for v in operands if isinstance(v, Value))
     if mode.detect_anomaly and _mode.is_nan(data) and not any(_mode.is_nan(p.data) for p in operands):
-        raise FloatingPointError(f"op {op!r} produced NaN from {', '.join(map(repr, operands))}")
+        shown = ", ".join(map(repr, operands[:3]))
+        if len(operands) > 3:  # a sum of many terms: the message stays short
+            shown += f" and {len(operands) - 3} more"
+        raise FloatingPointError(f"op {op!r} produced NaN from {shown}")
     return mode.grad_enabled
 
 
