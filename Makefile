@@ -48,7 +48,7 @@ lab: $(STAMP) graphviz
 	@if [ "$$(id -u)" = 0 ]; then echo "Running as root: starting JupyterLab with --allow-root."; fi
 	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-# A quick run (about 35 s) by default; `make bench FULL=1` for the full one (about seven minutes).
+# A quick run (about 45 s) by default; `make bench FULL=1` for the full one (about eight and a half minutes).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(if $(FULL),,--quick)
 
