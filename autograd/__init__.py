@@ -9,7 +9,8 @@ from autograd.files import write_atomically
 from autograd.groups import group, is_recording_groups, record_groups
 from autograd.impacts import Path, count_paths, explain, impacts
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from autograd.value import Value, sum
+from autograd.value import Value
+from autograd.value import sum as sum  # not in __all__: `from autograd import *` keeps Python's sum
 
 __all__ = [
     "Compiled",
@@ -33,7 +34,6 @@ __all__ = [
     "is_recording_groups",
     "no_grad",
     "record_groups",
-    "sum",
     "topological_order",
     "write_atomically",
 ]

@@ -44,6 +44,8 @@ def topological_order(root: Value) -> list[Value]:
         if type(x) is tuple:  # a sum: its terms, the last first (as they would come off the stack)
             k = len(x)
             while k:  # a last term whose parents are all opened is placed at once, as popping it would be
+                # (the test below is x_waits / y_waits of the non-sum branch, written inline: as a
+                # function it costs a call per term, more than the placement saves)
                 term = x[k - 1]
                 if term not in opened:
                     t = term._x

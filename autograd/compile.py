@@ -1,10 +1,11 @@
 """compile(): trace a graph once, replay it fast; `source` is the code the chain rule writes.
 
 The trace writes straight-line Python from the rules' formulas (`autograd.rules`): the information
-flow, one line per node (`h = relu(z)`), then the learning flow, one line per node that takes a
-gradient, written as the sum of its impacts: δnode = Σ over its children c of δc · ∂c/∂node. A node
-that passes its δ on unchanged (the operands of `+`) shares the name of that δ, so for a Linear
-layer the lines read as the series' boxed formulas: δw = δ · o and δo = Σ_j δ_j · w_j.
+flow, one line per node (`h = relu(z)`, a sum's terms joined by +: `z = p1 + p2 + b`), then the
+learning flow, one line per node that takes a gradient, written as the sum of its impacts: δnode = Σ
+over its children c of δc · ∂c/∂node. A node that passes its δ on unchanged (a term of a sum, an
+operand of `+`) shares the name of that δ, so for a Linear layer the lines read as the series'
+boxed formulas: δw = δ · o and δo = Σ_j δ_j · w_j.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ Values of `backward(create_graph=True)`, and the code that `compile()` writes. A
 line here (and a line in the tests' op registry).
 
 `sum` is + over any number of terms in one node (a neuron's Σ_i w_i·o_i + b): its value is `x + y`
-folded over the terms, and the local derivative of every term is 1.
+folded over the terms, and the local derivative of every term is 1. Its fold and the loops over its
+terms (the backward pass's, compile's) are written where the node's tuple of terms is read: the rule
+holds the formulas, `autograd.value.sum` and the backward loop hold the loop.
 
 Local derivatives of the series: ∂(x·y)/∂x = y, ∂tanh(x)/∂x = 1 - tanh²(x), ∂ReLU(x)/∂x = 1 for x >= 0.
 """

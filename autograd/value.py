@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -193,14 +194,20 @@ def _data(other: Value | Scalar) -> Scalar:
 _new = object.__new__
 
 
+def _finite(x: Scalar) -> bool:
+    """Whether a float is finite (exact and symbolic data always are)."""
+    return not isinstance(x, float) or math.isfinite(x)
+
+
 def _records(data: Scalar, op: str, *operands: Any) -> bool:
     """Outside the default mode: whether the node keeps its operands (no_grad), after the anomaly check."""
     mode = _mode.current()
     operands = tuple(v for v in operands if isinstance(v, Value))
     if mode.detect_anomaly and _mode.is_nan(data) and not any(_mode.is_nan(p.data) for p in operands):
-        shown = ", ".join(map(repr, operands[:3]))
+        notable = [v for v in operands if not _finite(v.data)] or list(operands)  # infinities first
+        shown = ", ".join(map(repr, notable[:3]))
         if len(operands) > 3:  # a sum of many terms: the message stays short
-            shown += f" and {len(operands) - 3} more"
+            shown += f" (and {len(operands) - min(3, len(notable))} more)"
         raise FloatingPointError(f"op {op!r} produced NaN from {shown}")
     return mode.grad_enabled
 
@@ -347,19 +354,23 @@ for _rule in RULES.values():
         _install(_rule)
 
 
+_EACH_TERM = RULES["sum"].local_x(FloatKind, None, None, None)  # ∂Σ/∂term, the rule's "1"
+
+
 def sum(terms: Iterable[Value]) -> Value:
     """Σ terms as one node (a neuron's Σ_i w_i·o_i + b): folded with + left to right, ∂Σ/∂term = 1."""
     if type(terms) is not tuple:
         if isinstance(terms, Value) or not isinstance(terms, Iterable):
             raise TypeError(f"sum takes an iterable of Values, not {type(terms).__name__}")
+        if isinstance(terms, (Set, Mapping)):
+            raise TypeError(f"sum takes Values in order (a list or a tuple), not a {type(terms).__name__}")
         terms = tuple(terms)
     if not terms:
         raise ValueError("sum needs at least one term")
     out = None
     for term in terms:  # checks and folds in one loop: a neuron's sum is made for every sample
         if type(term) is not Value and not isinstance(term, Value):
-            culprit = f"term {terms.index(term)} is a {type(term).__name__}"
-            raise TypeError(f"sum takes Values: {culprit} (add a constant with +)")
+            _refuse(terms)
         if out is None:
             out = term.data
         else:
@@ -381,4 +392,8 @@ def sum(terms: Iterable[Value]) -> Value:
     return node
 
 
-_EACH_TERM = RULES["sum"].local_x(FloatKind, None, None, None)  # ∂Σ/∂term, the rule's "1"
+def _refuse(terms: tuple[Any, ...]) -> None:
+    """The TypeError for the first term of a sum that is not a Value, naming it and its place."""
+    i, term = next((i, t) for i, t in enumerate(terms) if not isinstance(t, Value))
+    hint = "flatten nested lists" if isinstance(term, (list, tuple)) else "add a constant with +"
+    raise TypeError(f"sum takes Values: term {i} is of type {type(term).__name__} ({hint})")

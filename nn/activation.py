@@ -46,8 +46,8 @@ class Activation(Module):
         """f on every input neuron, element by element at any depth ([f], [c][i][j], a batch of them)."""
         check_inputs(self, x)
         activate = self.activate
-        if depth(x) == 1:  # one sample's neurons, the common case: without the walk through nesting
-            return [activate(v if isinstance(v, Value) else Value(v)) for v in x]
+        if all(type(v) is Value for v in x):  # one sample's neurons, the common case: no walk through nesting
+            return [activate(v) for v in x]
         return apply(lambda v: activate(as_value(v)), x)  # type: ignore[no-any-return]
 
 

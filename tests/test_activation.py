@@ -68,3 +68,12 @@ def test_an_activation_must_define_activate() -> None:
 def test_leaky_relu_refuses_a_slope_that_is_not_a_number_at_the_call(slope: Any) -> None:
     with pytest.raises(TypeError, match="slope"):
         LeakyReLU(slope)
+
+
+def test_a_sample_of_values_numbers_or_nested_lists_gives_the_same_neurons() -> None:
+    """Values only (the fast path), numbers among them, and [c][i][j] nesting: one node per neuron."""
+    values = [Value(-1.0), Value(2.0)]
+    assert [o.data for o in ReLU()(values)] == [0.0, 2.0] and all(o.parents for o in ReLU()(values))
+    assert [o.data for o in ReLU()([Value(-1.0), 2.0])] == [0.0, 2.0]
+    nested = ReLU()([[[-1.0, 2.0]], [[3.0, -4.0]]])
+    assert [[[o.data for o in row] for row in channel] for channel in nested] == [[[0.0, 2.0]], [[3.0, 0.0]]]

@@ -47,7 +47,7 @@ BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("grad of a number", lambda: grad(1.0, [Value(1.0)]), TypeError, "output"),  # type: ignore[call-overload]
     ("grad wrt a number", lambda: grad(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
     ("hessian wrt a number", lambda: hessian(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
-    ("sum of a number term", lambda: autograd.sum([Value(1.0), 2.0]), TypeError, "term 1 is a float"),
+    ("sum of a number term", lambda: autograd.sum([Value(1.0), 2.0]), TypeError, "term 1 is of type float"),
     ("sum of one Value", lambda: autograd.sum(Value(1.0)), TypeError, "iterable of Values"),  # type: ignore[arg-type]
     ("sum of a number", lambda: autograd.sum(3), TypeError, "int"),  # type: ignore[arg-type]
     ("sum of no terms", lambda: autograd.sum([]), ValueError, "at least one term"),

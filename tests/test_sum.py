@@ -7,6 +7,7 @@ of many parents (modes, compile, explain, draw, the explorer's formulas).
 
 from __future__ import annotations
 
+import builtins
 import math
 import re
 from fractions import Fraction
@@ -75,8 +76,27 @@ def test_no_grad_builds_a_leaf_and_detect_anomaly_names_the_sum() -> None:
         total = autograd.sum([x, x])
     assert total.data == 2.0 and total.is_leaf()
     with detect_anomaly(), pytest.raises(FloatingPointError, match="'sum' produced NaN") as error:
-        autograd.sum([Value(math.inf), Value(-math.inf), *[Value(1.0) for _ in range(100)]])
-    assert str(error.value).endswith("and 99 more") and len(str(error.value)) < 300
+        autograd.sum([Value(math.inf), *[Value(1.0) for _ in range(100)], Value(-math.inf)])
+    message = str(error.value)  # the infinities that made the NaN are named first, and it stays short
+    assert "=inf" in message and "=-inf" in message and message.endswith("(and 100 more)")
+    assert len(message) < 300
+
+
+def test_terms_come_in_an_order_and_the_culprit_is_named() -> None:
+    a = Value(1.0)
+    for unordered in ({a, Value(2.0)}, {a: 1}):
+        with pytest.raises(TypeError, match="in order"):
+            autograd.sum(unordered)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"term 1 is of type Symbol \(add a constant with \+\)"):
+        autograd.sum([a, sympy.Symbol("z")])  # comparing a Value with the culprit is never needed
+    with pytest.raises(TypeError, match=r"term 0 is of type list \(flatten nested lists\)"):
+        autograd.sum([[a, a]])  # type: ignore[list-item]
+
+
+def test_import_star_keeps_pythons_sum() -> None:
+    namespace: dict[str, object] = {}
+    exec("from autograd import *\ntotal = sum([1, 2, 3])", namespace)
+    assert namespace["total"] == 6 and "sum" not in autograd.__all__ and autograd.sum is not builtins.sum
 
 
 def test_compile_replays_a_sum_of_many_terms_with_constants_and_repeats() -> None:
