@@ -12,9 +12,10 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import FRACTION_INPUTS, Program, evaluate, programs
+from strategies import FRACTION_INPUTS, Instruction, Program, evaluate, programs
 
 from autograd import Value, detect_anomaly, grad, topological_order
+from autograd.scalars import kind_of
 
 # -- 1. a local derivative of exactly 0 passes nothing: no 0 × ∞ = NaN behind a relu -------------------
 
@@ -178,10 +179,15 @@ BLOCKING_OPS = ("+", "sum", "-", "*", "neg", "relu", "sqrt", "abs", "leaky_relu"
 
 
 def reference_gradients(out: Value, leaves: list[Value]) -> list[Any]:
-    """The documented rule, applied along the graph by a plain reverse sweep of its own."""
+    """The documented rule, applied along the graph by a plain reverse sweep of its own.
+
+    As in backward, the seed and the zeros take the output's kind: where a float op (√2) makes the
+    output a float, every flow is a float, exact paths included.
+    """
     order = topological_order(out)
-    flow: dict[Value, Any] = {node: 0 for node in order}
-    flow[out] = 1
+    kind = kind_of(out.data)
+    flow: dict[Value, Any] = {node: kind.zero for node in order}
+    flow[out] = kind.constant(1)
     for node in reversed(order):
         for parent, local in zip(node.parents, node.local_grads):
             if local != 0:  # a zero local derivative passes nothing
@@ -202,6 +208,19 @@ def test_random_exact_graphs_follow_the_rule(program: Program) -> None:
     expected = reference_gradients(out, leaves)
     assert all(same(leaf.grad, e) for leaf, e in zip(leaves, expected))
     assert all(same(g, e) for g, e in zip(grad(out, leaves), expected))
+
+
+def test_a_float_output_over_exact_paths_gives_float_flows_equal_to_the_reference() -> None:
+    """Found by the CI profile: √2 makes the output a float, so the seed 1.0 makes every flow a float."""
+    ops = [("+", (2, 0)), ("+", (3, 0)), ("+", (4, 0)), ("+", (5, 0)), ("-", (0, 6)), ("leaky_relu", (7,)),
+           ("+", (0, 0)), ("sqrt", (9,)), ("+", (10, 0)), ("+", (8, 10))]
+    instructions = tuple(Instruction(op, args) for op, args in ops)
+    program = Program((Fraction(1), Fraction(0), Fraction(0)), instructions)
+    leaves = [Value(x) for x in program.inputs]
+    out = evaluate(program, leaves, Fraction)[-1]
+    out.backward()
+    assert [leaf.grad for leaf in leaves] == reference_gradients(out, leaves)
+    assert type(leaves[2].grad) is float and leaves[2].grad == -0.1
 
 
 @settings(max_examples=10_000 if settings().max_examples >= 2000 else 200)
