@@ -223,12 +223,7 @@ def {method}(self):
     x = self.data
     {kind}
     out = {forward}
-    {make4}
-    node._x = self
-    node._dx = {dx}
-    node._y = None
-    node._dy = None
-    return node
+    {node_of_self}
 """
 
 _BINARY = """
@@ -238,26 +233,13 @@ def {method}(self, other):
         y = other.data
         {kind_if_used}
         out = {forward}
-        {make8}
-        node._x = self
-        node._dx = {dx}
-        node._y = other
-        node._dy = {dy}
-        return node
+        {node_with_value}
     if not ({is_constant}):
         return NotImplemented
     {kind}
-    try:
-        y = {as_constant}
-    except OverflowError as error:
-        raise OverflowError(f"{name}: {{error}}") from None
+    {y_from_other}
     out = {forward}
-    {make4}
-    node._x = self
-    node._dx = {dx}
-    node._y = y
-    node._dy = None
-    return node
+    {node_with_constant}
 """
 
 _WITH_CONSTANT = """
@@ -266,12 +248,7 @@ def {method}(self, other):
     {kind}
     y = k.constant(other)
     out = {forward}
-    {make4}
-    node._x = self
-    node._dx = {dx}
-    node._y = y
-    node._dy = None
-    return node
+    {node_with_constant}
 """
 
 _REFLECTED = """
@@ -280,21 +257,13 @@ def {reflected}(self, other):
         return NotImplemented
     y = self.data
     {kind_y}
-    try:
-        x = {as_constant}
-    except OverflowError as error:
-        raise OverflowError(f"{name}: {{error}}") from None
+    {x_from_other}
     out = {forward}
-    {make4}
-    node._x = x
-    node._dx = None
-    node._y = self
-    node._dy = {dy}
-    return node
+    {node_reflected}
 """
 
-# The new node `out` (one object, no call): under no_grad (or detect_anomaly, see _records) it may
-# stay a leaf; the template then sets its operands and local derivatives.
+# The new node `out` (one object, no call) with its operands and local derivatives, returned: under
+# no_grad (or detect_anomaly, see _records) it may stay a leaf.
 _MAKE_NODE = """if type(out) is not float:
     out = coerce(out)
 node = _new(Value)
@@ -304,7 +273,12 @@ node.label = None
 node.op = {name!r}
 if _current_mode() is not _RECORDING and not _records(out, {name!r}, {operands}):
     node._x = node._dx = node._y = node._dy = None
-    return node"""
+    return node
+node._x = {x}
+node._dx = {dx}
+node._y = {y}
+node._dy = {dy}
+return node"""
 
 # A float or int constant beside float data is converted here; other kinds convert their own.
 _AS_CONSTANT = (
@@ -312,18 +286,37 @@ _AS_CONSTANT = (
     " else k.constant(other)"
 )
 
+# The constant operand `other` converted to the kind, into `{0}` (x or y); an overflow names the op.
+_FROM_OTHER = """try:
+    {0} = {as_constant}
+except OverflowError as error:
+    raise OverflowError(f"{name}: {{error}}") from None"""
+
 
 def _operator_source(rule: Rule) -> str:
     """The Python source of the Value method(s) that apply `rule`."""
-    make = _MAKE_NODE.format(name=rule.name, operands="self, None" if rule.arity == 1 else "self, other")
+    operands = "self, None" if rule.arity == 1 else "self, other"
+
+    def node(indent: int, x: str, dx: str | None, y: str, dy: str | None) -> str:
+        """The code that makes and returns the node, indented to its place in a template."""
+        code = _MAKE_NODE.format(name=rule.name, operands=operands, x=x, dx=dx, y=y, dy=dy)
+        return code.replace("\n", "\n" + " " * indent)
+
+    def from_other(target: str) -> str:
+        """The conversion of the constant operand into `target`, indented to its place in a template."""
+        return _FROM_OTHER.format(target, as_constant=_AS_CONSTANT, name=rule.name).replace("\n", "\n    ")
+
     template = _UNARY if rule.arity == 1 else _BINARY if rule.dy is not None else _WITH_CONSTANT
     fields = {
         **vars(rule),
         "kind": _KIND.format("x"),
         "kind_if_used": _KIND.format("x") if "k." in f"{rule.forward} {rule.dx} {rule.dy}" else "",
-        "as_constant": _AS_CONSTANT,
-        "make4": make.replace("\n", "\n    "),
-        "make8": make.replace("\n", "\n        "),
+        "y_from_other": from_other("y"),
+        "x_from_other": from_other("x"),
+        "node_of_self": node(4, "self", rule.dx, "None", "None"),
+        "node_with_value": node(8, "self", rule.dx, "other", rule.dy),
+        "node_with_constant": node(4, "self", rule.dx, "y", "None"),
+        "node_reflected": node(4, "x", "None", "self", rule.dy),
         "kind_y": _KIND.format("y"),
         "is_constant": _IS_CONSTANT,
     }
