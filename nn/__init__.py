@@ -1,5 +1,8 @@
 """impactgrad's layers, losses, optimisers and training loop, built on the engine's public API."""
 
+from nn import engine as engine  # first: refuses an `autograd` that is not impactgrad's (another package's)
+
+# isort: split
 from nn import data
 from nn.activation import Activation, Input1D, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from nn.bridge import from_torch, to_torch

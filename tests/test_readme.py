@@ -108,3 +108,11 @@ def test_the_readme_names_no_missing_function() -> None:
 
     text = README.read_text(encoding="utf-8")
     assert "or `zero_grad()`" not in text and not hasattr(autograd, "zero_grad")
+
+
+@pytest.mark.parametrize("page", [README, *PAGES], ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_make_command_named_is_a_target(page: Path) -> None:
+    targets = set(re.findall(r"^([a-z]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
+    named = set(re.findall(r"`make ([a-z]+)", page.read_text(encoding="utf-8")))
+    named |= set(re.findall(r"^make ([a-z]+)", page.read_text(encoding="utf-8"), re.M))
+    assert named <= targets, f"no such make target: {named - targets}"
