@@ -1,9 +1,10 @@
-"""impactgrad against micrograd, PyTorch (0-dim tensors) and hand-written floats, side by side.
+"""impactgrad against micrograd, PyTorch (0-dim), hand-written floats and numpy matrices, side by side.
 
 Every workload runs for every engine alternately (A B C A B C ...), each engine in its own process,
 and the medians (with min–max) go to a Markdown table on stdout and to a JSON file.
 Usage: python bench/run.py [--quick] [--check] [--repeats N] [--out PATH]
-(`make bench` runs --quick, about 45 s; `make bench FULL=1` the full run, about eight and a half minutes.)
+(`make bench` runs --quick, about 45 s on a quiet 2-core machine; `make bench FULL=1` the full run, about
+eight and a half minutes there.)
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ def test_two_processes_on_the_two_halves_take_the_steps_of_one_on_the_whole_batc
     history = fit_distributed(spread, xs, ys, hinge, lr=0.1, steps=5, processes=2, timeout=TIMEOUT)
     assert multiprocessing.active_children() == []  # every process joined
     assert history == pytest.approx(fit_torch(whole, xs, ys, hinge, lr=0.1, steps=5), abs=1e-10)
-    assert next(spread.parameters()).dtype == torch.float64 and weights(spread) != weights(to_torch(model))  # trained
+    assert next(spread.parameters()).dtype == torch.float64
+    assert weights(spread) != weights(to_torch(model))  # trained
     assert weights(spread) == pytest.approx(weights(whole), abs=1e-10)
     # back to Values: the same weights, the same scores, and the series' batch learning agrees
     back = from_torch(spread)
