@@ -9,6 +9,8 @@ from autograd.files import write_atomically
 from autograd.groups import group, is_recording_groups, record_groups
 from autograd.impacts import Path, count_paths, explain, impacts
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from autograd.notation import typeset
+from autograd.scalars import Scalar
 from autograd.value import Value
 from autograd.value import sum as sum  # not in __all__: `from autograd import *` keeps Python's sum
 
@@ -16,6 +18,7 @@ __all__ = [
     "Compiled",
     "GradcheckError",
     "Path",
+    "Scalar",
     "Value",
     "compile",
     "count_paths",
@@ -35,5 +38,6 @@ __all__ = [
     "no_grad",
     "record_groups",
     "topological_order",
+    "typeset",
     "write_atomically",
 ]

@@ -21,9 +21,23 @@ import graphviz
 
 from autograd.backward import topological_order
 from autograd.groups import Group, Groups
-from autograd.impacts import Path
-from autograd.scalars import Scalar
+from autograd.impacts import Path, path_counts
+from autograd.notation import number, typeset
 from autograd.value import Value
+
+__all__ = [
+    "IMPACT",
+    "GraphvizNotFound",
+    "Picture",
+    "add_clusters",
+    "canvas",
+    "caption_label",
+    "cluster_members",
+    "draw",
+    "escape",
+    "graphviz_required",
+    "save_svg",
+]
 
 DEFAULT_MAX_NODES = 300
 RANKDIRS = ("LR", "RL", "TB", "BT")
@@ -113,11 +127,6 @@ def canvas(rankdir: str, **graph: str) -> Picture:
     return picture
 
 
-def fmt(x: Scalar) -> str:
-    """A number as a learner reads it: Fractions as 3/4, floats to 4 significant digits, sympy as is."""
-    return f"{x:.4g}" if isinstance(x, float) else str(x)
-
-
 def draw(
     out: Value,
     *,
@@ -177,7 +186,7 @@ def draw(
         picture.node(op, _wrap(node.op), shape="ellipse", fontsize="10", height="0.3", margin="0.04")
         picture.edge(op, ids[node], **_red(node in lit.nodes and node is not lit.start))
         for parent, local in zip(node.parents, node.local_grads):
-            label = fmt(local) if show_local else ""
+            label = number(local) if show_local else ""
             picture.edge(ids[parent], op, label=_wrap(label), **_red((parent, node) in lit.edges))
     if groups is not None:
         members = cluster_members({node: [ids[node], ids[node] + "op"] for node in order}, groups)
@@ -206,20 +215,16 @@ def _highlighted(out: Value, highlight: Value | Path | None, ids: dict[Value, st
             raise ValueError(
                 "the path to highlight does not end at the output drawn: take it from impacts(out, wrt)"
             )
-        caption = f"red: one path of impacts of {_name(nodes[0])}, product {fmt(highlight.product)}"
+        caption = f"red: one path of impacts of {_name(nodes[0])}, product {number(highlight.product)}"
         return _Highlight(frozenset(nodes), frozenset(pairwise(nodes)), nodes[0], caption)
     if not isinstance(highlight, Value):
         raise TypeError(f"highlight must be a Value or a Path from impacts(), not {type(highlight).__name__}")
     if highlight not in ids:
         raise ValueError(f"{highlight!r} is not in the graph of the output: it has no path of impacts to it")
-    paths = {highlight: 1}  # node -> the number of paths highlight -> node
-    for node in ids:
-        n = sum(paths.get(parent, 0) for parent in node.parents)
-        if n:
-            paths[node] = n
+    paths = path_counts(highlight, list(ids))  # node -> the number of paths highlight -> node
     edges = frozenset((parent, node) for node in paths for parent in node.parents if parent in paths)
     n, name = paths[out], _name(highlight)
-    grad = fmt(highlight.grad)
+    grad = number(highlight.grad)
     caption = (
         f"red: the {n} path{'s' if n > 1 else ''} of impacts of {name}; their products sum to its grad {grad}"
     )
@@ -227,8 +232,8 @@ def _highlighted(out: Value, highlight: Value | Path | None, ids: dict[Value, st
 
 
 def _name(node: Value) -> str:
-    """How the caption names a node."""
-    return node.label or "the node"
+    """How the caption names a node: its label typeset, else `the node`."""
+    return typeset(node.label) if node.label else "the node"
 
 
 def _depth(order: list[Value]) -> int:
@@ -241,9 +246,9 @@ def _depth(order: list[Value]) -> int:
 
 def _record(node: Value, vertical: bool) -> str:
     """The record label `label | data … | grad …`, its fields stacked top to bottom."""
-    fields = [f"data {fmt(node.data)}", f"grad {fmt(node.grad)}"]
+    fields = [f"data {number(node.data)}", f"grad {number(node.grad)}"]
     if node.label:
-        fields.insert(0, node.label)
+        fields.insert(0, typeset(node.label))
     body = " | ".join(_wrap(field) for field in fields)
     return body if vertical else "{" + body + "}"
 
@@ -261,13 +266,13 @@ def _legend(params: Collection[Value], show_local: bool, caption: str) -> str:
 
 def caption_label(lines: Collection[str]) -> str:
     """A picture's caption: the non-empty lines, each escaped and left-aligned, each shown as typed."""
-    return "".join(_escape(line) + "\\l" for line in lines if line)
+    return "".join(escape(line) + "\\l" for line in lines if line)
 
 
 def _wrap(text: str) -> str:
     """Text escaped for a DOT label, broken into centred lines of at most LABEL_WIDTH characters."""
     lines = textwrap.wrap(_visible(text), LABEL_WIDTH, replace_whitespace=False, drop_whitespace=False)
-    return "\\n".join(_escape(line) for line in lines)
+    return "\\n".join(escape(line) for line in lines)
 
 
 def _visible(text: str) -> str:
@@ -275,8 +280,11 @@ def _visible(text: str) -> str:
     return "".join(chr(0x2400 + ord(c)) if ord(c) < 32 else "␡" if c == "\x7f" else c for c in text)
 
 
-def _escape(text: str) -> str:
-    """Text safe inside a DOT record or label: control characters shown, backslashes and `{}|<>` escaped."""
+def escape(text: str) -> str:
+    """Text safe inside a DOT record or label: control characters shown, backslashes and `{}|<>` escaped.
+
+    What a user typed (a label, a group's name) goes into a picture only through here, as text.
+    """
     text = _visible(text)
     for char in "\\{}|<>":
         text = text.replace(char, "\\" + char)
@@ -297,7 +305,7 @@ def add_clusters(picture: graphviz.Digraph, members: dict[Group, list[str]]) -> 
 
     def emit(graph: graphviz.Digraph, group: Group) -> None:
         with graph.subgraph(name=f"cluster_g{group.serial}") as box:
-            box.attr(label=_escape(group.name), style="rounded,filled", fillcolor=CLUSTER, color="#94a3b8")
+            box.attr(label=escape(group.name), style="rounded,filled", fillcolor=CLUSTER, color="#94a3b8")
             for name in members.get(group, []):
                 box.node(name)
             for inner in children.get(group, []):
@@ -352,12 +360,12 @@ def draw_collapsed(
         group = shut.get(name)
         leaf_fill = LEAF if last.is_leaf() else "white"
         fill = OUTPUT if last is out else CLUSTER if group is not None else leaf_fill
-        title = f"{group.name} ({len(nodes)} nodes)" if group is not None else (last.label or last.op or "")
+        title = f"{group.name} ({len(nodes)} nodes)" if group is not None else typeset(last.label) or last.op
         outputs = [v for v in nodes if v in exits]
-        fields = [title, f"data {fmt(last.data)}", f"grad {fmt(last.grad)}"]
+        fields = [title, f"data {number(last.data)}", f"grad {number(last.grad)}"]
         if len(outputs) > 1:
             fields[1:] = [f"{len(outputs)} outputs"]
-        body = " | ".join(_escape(field) for field in fields if field)
+        body = " | ".join(escape(field) for field in fields if field)
         body = body if rankdir in ("LR", "RL") else "{" + body + "}"
         picture.node(name, body, shape="record", style="filled", fillcolor=fill)
         container = group.parent if group is not None else groups.get(last)
@@ -366,7 +374,7 @@ def draw_collapsed(
     for tail, head in sorted({(box_of[p], box_of[node]) for p, node in links}):
         picture.edge(tail, head)
     add_clusters(picture, around)
-    caption = _escape("grey box: a group (neuron or layer) drawn as one, with its output's data and grad")
+    caption = escape("grey box: a group (neuron or layer) drawn as one, with its output's data and grad")
     picture.attr(label=caption + "\\l", labelloc="b", labeljust="l")
     return picture
 

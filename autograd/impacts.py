@@ -9,6 +9,7 @@ from operator import mul
 from typing import Any
 
 from autograd.backward import topological_order
+from autograd.notation import INFIX, latex_text, number, typeset
 from autograd.scalars import Scalar, number_text
 from autograd.value import Value
 
@@ -35,12 +36,12 @@ class Path:
 
 def count_paths(out: Value, wrt: Value) -> int:
     """The number of paths of impacts from `wrt` to `out`, counted in linear time."""
-    return _paths_from(wrt, topological_order(out)).get(out, 0)
+    return path_counts(wrt, topological_order(out)).get(out, 0)
 
 
 def impacts(out: Value, wrt: Value, limit: int = DEFAULT_LIMIT) -> list[Path]:
     """Every path of impacts from `wrt` to `out`; the sum of their products is ∂out/∂wrt."""
-    counts = _paths_from(wrt, topological_order(out))
+    counts = path_counts(wrt, topological_order(out))
     total = counts.get(out, 0)
     if total > limit:
         raise ValueError(
@@ -50,8 +51,12 @@ def impacts(out: Value, wrt: Value, limit: int = DEFAULT_LIMIT) -> list[Path]:
     return list(_enumerate(out, wrt, counts))
 
 
-def _paths_from(wrt: Value, order: list[Value]) -> dict[Value, int]:
-    """For each node of `order` (parents first) reached from `wrt`, the number of paths to it."""
+def path_counts(wrt: Value, order: list[Value]) -> dict[Value, int]:
+    """For each node of `order` (parents first) reached from `wrt`, the number of paths wrt -> node.
+
+    Its keys are the nodes on the paths of impacts of `wrt` when `order` is an output's graph
+    (topological_order(out): every node in it leads to out); counted in linear time.
+    """
     counts = {wrt: 1}
     for node in order:
         n = sum(counts.get(parent, 0) for parent in node.parents)
@@ -88,24 +93,24 @@ def _path(link: Any) -> Path:
 
 
 def _name(node: Value) -> str:
-    return node.label or node.op or number_text(node.data)
+    """How a path names a node: its label typeset, else its op, else its data."""
+    return typeset(node.label) if node.label else node.op or number_text(node.data)
 
 
 # -- explain: the gradient as the sum of its paths' products, in words and in LaTeX --------------
 
 NAME_LIMIT = 24  # a node's name longer than this becomes its index, v7
-_INFIX = {"+": " + ", "-": " - ", "*": "·", "/": " / ", "**": "^"}
 
 
 def node_names(order: list[Value]) -> dict[Value, str]:
-    """A name for each node of `order`: its label, else the expression of its parents' names (w·x + b)."""
+    """A name for each node of `order`: its label typeset, else the expression of its parents' names."""
     names: dict[Value, str] = {}
     for k, node in enumerate(order):
         if node.label:
-            names[node] = node.label
+            names[node] = typeset(node.label)
             continue
         if node.is_leaf():
-            names[node] = _number(node.data) if not node.op else f"v{k}"
+            names[node] = number(node.data) if not node.op else f"v{k}"
             continue
         name = expression(node, names)
         names[node] = name if len(name) <= NAME_LIMIT else f"v{k}"
@@ -114,21 +119,22 @@ def node_names(order: list[Value]) -> dict[Value, str]:
 
 def expression(node: Value, names: dict[Value, str]) -> str:
     """The op of `node` written with its operands' names: w·x, a + b (+ c for a sum), x^2, relu(o²)."""
-    shown = [_grouped(names[v]) if isinstance(v, Value) else _number(v) for v in operands(node)]
+    shown = [_grouped(names[v]) if isinstance(v, Value) else number(v) for v in operands(node)]
     if node.op == "sum":
         return " + ".join(shown)
-    if node.op in _INFIX and len(shown) == 2:
-        return _INFIX[node.op].join(shown)
+    if node.op in INFIX and len(shown) == 2:
+        symbol = INFIX[node.op]
+        return symbol.join(shown) if node.op in ("*", "**") else f" {symbol} ".join(shown)  # w·x + b
     if node.op == "neg":
         return "-" + shown[0]
-    return f"{node.op}({names[node.parents[0]]})"
+    return f"{node.op}({', '.join(names[parent] for parent in node.parents)})"
 
 
 def operands(node: Value) -> list[Any]:
     """The operands of the op that made `node`, in order: its parents, and a constant read back from
     the local derivative where the op took a number (x + c, c - x, x·c, x / c, c / x, x ** c)."""
     parents = list(node.parents)
-    if len(parents) != 1 or node.op not in _INFIX:
+    if len(parents) != 1 or node.op not in INFIX:
         return parents
     x, local, out = parents[0], node.local_grads[0], node.data
     try:
@@ -160,13 +166,13 @@ def local_name(child: Value, k: int, names: dict[Value, str]) -> str:
     args = operands(child)
     by_constant = child.op == "*" and len(args) == 2 and not isinstance(args[1], Value)
     if child.op in ("+", "sum", "-", "neg") or by_constant:
-        return _number(local)
+        return number(local)
     if child.op == "*" and len(child.parents) == 2:
         return _grouped(names[child.parents[1 - k]])
     if child.op == "**" and len(child.parents) == 1 and len(args) == 2:
         n, x = args[1], _grouped(names[parent])
-        return f"{_number(n)}·{x}" if n - 1 == 1 else f"{_number(n)}·{x}^{_number(n - 1)}"
-    if child.op not in _INFIX:
+        return f"{number(n)}·{x}" if n - 1 == 1 else f"{number(n)}·{x}^{number(n - 1)}"
+    if child.op not in INFIX and len(child.parents) == 1:
         return f"{child.op}'({names[parent]})"
     return f"∂{_grouped(names[child])}/∂{_grouped(names[parent])}"
 
@@ -200,7 +206,7 @@ class Explanation:
         pad = " " * len(lhs)
         symbols = " + ".join(_term(t.count, t.symbols) for t in self.terms) or "0  (no path of impacts)"
         numbers = " + ".join(_term(t.count, tuple(map(_operand, t.numbers))) for t in self.terms) or "0"
-        return [f"{lhs} = {symbols}", f"{pad} = {numbers}", f"{pad} = {_number(self.total)}"]
+        return [f"{lhs} = {symbols}", f"{pad} = {numbers}", f"{pad} = {number(self.total)}"]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -209,9 +215,9 @@ class Explanation:
         """The same three lines as a LaTeX align (Jupyter renders it with MathJax)."""
         symbols = " + ".join(_term(t.count, t.symbols) for t in self.terms) or "0"
         numbers = " + ".join(_term(t.count, tuple(map(_operand, t.numbers))) for t in self.terms) or "0"
-        lhs = rf"\frac{{\partial\, {_latex(self.out)}}}{{\partial\, {_latex(self.wrt)}}}"
-        total = _latex(_number(self.total))
-        rows = [rf"{lhs} &= {_latex(symbols)}", rf"&= {_latex(numbers)}", rf"&= {total}"]
+        lhs = rf"\frac{{\partial\, {latex_text(self.out)}}}{{\partial\, {latex_text(self.wrt)}}}"
+        total = latex_text(number(self.total))
+        rows = [rf"{lhs} &= {latex_text(symbols)}", rf"&= {latex_text(numbers)}", rf"&= {total}"]
         return "$$\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}$$"
 
 
@@ -223,7 +229,7 @@ def explain(out: Value, wrt: Value, limit: int = DEFAULT_LIMIT) -> Explanation:
     order = topological_order(out)
     names = node_names(order)
     if wrt not in names:
-        names[wrt] = wrt.label or _number(wrt.data)
+        names[wrt] = typeset(wrt.label) if wrt.label else number(wrt.data)
     terms: dict[tuple[str, ...], list[Any]] = {}
     for path in impacts(out, wrt, limit):
         symbols, numbers = [], []
@@ -254,17 +260,7 @@ def _grouped(name: str) -> str:
     return f"({name})" if " " in name else name
 
 
-def _number(x: Scalar) -> str:
-    """A number as a learner reads it: Fractions as 3/4, floats to 4 significant digits, sympy as is."""
-    return f"{x:.4g}" if isinstance(x, float) else str(x)
-
-
 def _operand(x: Scalar) -> str:
     """A number as a factor of a product: a symbolic sum in parentheses."""
-    text = _number(x)
+    text = number(x)
     return f"({text})" if " " in text else text
-
-
-def _latex(text: str) -> str:
-    """Text of names and numbers as LaTeX: · as \\cdot, ∂ as \\partial, names upright."""
-    return text.replace("·", r" \cdot ").replace("∂", r"\partial ").replace("_", r"\_")

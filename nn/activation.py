@@ -11,12 +11,14 @@ from functools import reduce
 from operator import add
 from typing import Any
 
-from autograd import Value
-from nn.module import Module, Scalar, apply, as_value, as_values, check_inputs, depth
+from autograd import Scalar, Value
+from nn.module import Module, apply, as_value, as_values, check_inputs, depth
 
 
 class Input1D(Module):
     """The input layer L1(X) = X: it stores the data in its output neurons, so δ^1 = δ^2."""
+
+    input_layer = True
 
     def __init__(self, n: int | None = None) -> None:
         self.n = n

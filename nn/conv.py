@@ -16,8 +16,8 @@ from operator import add
 from typing import Any
 
 import autograd
-from autograd import Value, is_grad_enabled
-from nn.module import Module, Scalar, apply, as_number, as_value, depth, shape
+from autograd import Scalar, Value, is_grad_enabled
+from nn.module import Module, apply, as_number, as_value, check_positive, depth, shape
 
 Grid = list[list[Any]]  # [row][col]
 Sample = list[Grid]  # [channel][row][col]
@@ -28,6 +28,8 @@ class Input2D(Module):
 
     Given dimensions are checked (None accepts any); a batch (a list of samples) gives a list of samples.
     """
+
+    input_layer = True
 
     def __init__(
         self, channels: int | None = None, height: int | None = None, width: int | None = None
@@ -52,7 +54,9 @@ class Input2D(Module):
 
 
 class Conv2D(Module):
-    """A convolution layer L^k: `weight[o][c][u][v]` is ker^{k,o,c}_{u,v}, `bias[o]` is b^{k,o}.
+    """A convolution layer L^k: `weight[o-1][c-1][u][v]` is ker^{k,o,c}_{u,v}, `bias[o-1]` is b^{k,o}.
+
+    As in the convolution article, channels o, c are numbered from 1 and kernel positions u, v from 0.
 
     ch^{k,o}_{i,j} = b^{k,o} + Σ_c Σ_{u,v} ker^{k,o,c}_{u,v} · ch^{k-1,c}_{i·s+u-p, j·s+v-p}: a
     cross-correlation (the kernel is not flipped, as in the series and PyTorch) with zero padding p
@@ -93,7 +97,7 @@ class Conv2D(Module):
         stride: int | tuple[int, int] = 1,
         padding: int | tuple[int, int] | str = 0,
     ) -> Conv2D:
-        """The layer with ker^{k,o,c}_{u,v} = weight[o][c][u][v] and b^{k,o} = bias[o] (none when None)."""
+        """The layer with ker^{k,o,c}_{u,v} = weight[o-1][c-1][u][v], b^{k,o} = bias[o-1] (no bias: None)."""
         layer = cls.__new__(cls)
         layer._build(weight, bias, stride, padding)
         return layer
@@ -130,16 +134,27 @@ class Conv2D(Module):
             )
         self.stride, self.padding = stride, padding
         self.weight = [
-            [
-                [
-                    [Value(w, f"ker^{{k,{o},{c}}}_{{{u},{v}}}") for v, w in enumerate(row)]
-                    for u, row in enumerate(kernel)
-                ]
-                for c, kernel in enumerate(kernels)
-            ]
-            for o, kernels in enumerate(weight)
+            [[[Value(w) for w in row] for row in kernel] for kernel in kernels] for kernels in weight
         ]
-        self.bias = None if bias is None else [Value(b, f"b^{{k,{o}}}") for o, b in enumerate(bias)]
+        self.bias = None if bias is None else [Value(b) for b in bias]
+        self._label(None)
+
+    def number(self, k: int) -> int:
+        """Make this layer L^k: its kernels ker^{k,o,c}_{u,v}, its biases b^{k,o}."""
+        self._label(k)
+        return k + 1
+
+    def _label(self, k: int | None) -> None:
+        """Label the weights as the convolution article: channels o, c from 1, positions u, v from 0."""
+        self.k = k
+        level = "k" if k is None else k
+        for o, kernels in enumerate(self.weight):
+            for c, kernel in enumerate(kernels):
+                for u, row in enumerate(kernel):
+                    for v, w in enumerate(row):
+                        w.label = f"ker^{{{level},{o + 1},{c + 1}}}_{{{u},{v}}}"
+        for o, b in enumerate(self.bias or []):
+            b.label = f"b^{{{level},{o + 1}}}"
 
     @property
     def in_channels(self) -> int:
@@ -269,12 +284,6 @@ def pair(name: str, value: object, minimum: int) -> tuple[int, int]:
         if not isinstance(n, int) or isinstance(n, bool) or n < minimum:
             raise ValueError(f"{name} must be an int >= {minimum} or a pair of them, got {value!r}")
     return values[0], values[1]  # type: ignore[return-value]
-
-
-def check_positive(name: str, n: object) -> None:
-    """A count must be a positive int."""
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
 
 
 def _dims(dims: tuple[int | None, ...]) -> str:

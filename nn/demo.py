@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from autograd import Value, explore
+from autograd import Scalar, Value, explore
 from autograd.draw import draw as draw_graph
 from autograd.draw import fmt, save_svg
 from nn.data import seed_example
 from nn.draw import draw as draw_structure
 from nn.loss import half_squared_error
-from nn.module import Scalar, Sequential
+from nn.module import Sequential
 from nn.optim import SGD
 from nn.train import fit
 

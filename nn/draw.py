@@ -1,7 +1,9 @@
 """The neural structure of a layer or a model, drawn as the seed's figures: neurons o and weights w
 (a Conv2D: its channels as grids and its kernels).
 
-Neurons and weights are numbered from 1, as in the seed: the edge w^{k,j}_i is `layer.weight[j-1][i-1]`.
+Neurons and weights are numbered from 1, as in the seed: the edge w^{k,j}_i is `layer.weight[j-1][i-1]`;
+channels from 1 and kernel positions from 0, as the convolution article. Every name is typeset as the
+series prints it (autograd.typeset: w²ʼ¹₃).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from html import escape
 from itertools import pairwise
 from typing import Any
 
-from autograd import Value
-from autograd.draw import Picture, canvas, caption_label, fmt
+from autograd import Scalar, Value, typeset
+from autograd.draw import Picture, canvas, caption_label
+from autograd.notation import number
 from nn.activation import Activation, Input1D
 from nn.conv import Conv2D
 from nn.linear import Linear
-from nn.module import Module, Scalar, Sequential, depth, shape
+from nn.module import Module, Sequential, depth, shape
 
 DEFAULT_MAX_WEIGHTS = 100
 FADED = "80"  # the alpha of unlabelled weight edges: many crossing lines stay readable
@@ -45,14 +48,17 @@ def draw(
     w^{k,j}_i (and bias b^k_j) is an edge labelled with its value. `flow` is the information flow the
     module saw: the neurons of each layer, input first (`[o^{k-1}, o^k]` for one layer); given it,
     after a backward, each neuron shows its value o and its learning flow δ, and each weight its δw.
-    `k` numbers the layer (the model's first layer); by default a lone layer is L^k (or its own `k`)
-    and a model starts at L^1. `show_weights=False` leaves the edges unlabelled and faded (a larger
+    `k` numbers the layer (the model's first layer); by default a layer's own number, the one its
+    model gave it (a model's inputs are o^1), or L^k for a lone layer. `show_weights=False` leaves the
+    edges unlabelled and faded (a larger
     model stays readable). The caption names each layer on its own line.
     A Conv2D layer is drawn with its channels as grids (`flow` = [input, output]) and the connections
-    of the kernel ker^{k,o,c} picked by `kernel=(o, c)`.
+    of the kernel `weight[o][c]` picked by `kernel=(o, c)` (Python's indices: ker^{k,o+1,c+1}).
     """
+    own = module.k if isinstance(module, (Conv2D, Linear, Sequential)) else None
+    first: int | str = next(n for n in (k, own, "k") if n is not None)
     if isinstance(module, Conv2D):
-        return _draw_conv(module, flow, k="k" if k is None else k, kernel=kernel, rankdir=rankdir)
+        return _draw_conv(module, flow, k=first, kernel=kernel, rankdir=rankdir)
     layers = list(module) if isinstance(module, Sequential) else [module]
     for layer in layers:
         if not isinstance(layer, (Linear, Activation, Input1D)):
@@ -66,9 +72,6 @@ def draw(
                 f"max_weights={max_weights}: draw a smaller layer, or pass a larger max_weights"
             )
     widths = _widths(layers, flow)
-    own = module.k if isinstance(module, Linear) else None
-    default: int | str = 1 if isinstance(module, Sequential) else "k"
-    first: int | str = next(n for n in (k, own, default) if n is not None)
 
     picture = canvas(rankdir, nodesep="0.3", ranksep="1.2" if show_weights else "0.7")
     picture.attr("edge", arrowsize="0.6")
@@ -156,9 +159,9 @@ def _linear_edges(picture: Picture, layer: Linear, p: int, k: str | None, seen: 
 
 def _weight_label(name: str, weight: Value, seen: bool) -> str:
     """`w^{k,j}_i = value`, and its δw once the layer has seen an input."""
-    lines = [f"{name} = {escape(fmt(weight.data))}"]
+    lines = [f"{name} = {escape(number(weight.data))}"]
     if seen:
-        lines.append(f'<FONT COLOR="{FLOW}">δw = {escape(fmt(weight.grad))}</FONT>')
+        lines.append(f'<FONT COLOR="{FLOW}">δw = {escape(number(weight.grad))}</FONT>')
     return _rows(lines)
 
 
@@ -167,9 +170,9 @@ def _neuron_label(level: str, next_level: str, i: int, neuron: Value | Scalar | 
     lines = [_indexed("o", level, i)]
     if neuron is not None:
         data = neuron.data if isinstance(neuron, Value) else neuron
-        lines[0] += f" = {escape(fmt(data))}"
+        lines[0] += f" = {escape(number(data))}"
     if isinstance(neuron, Value):
-        delta = f"{_indexed('δ', next_level, i)} = {escape(fmt(neuron.grad))}"
+        delta = f"{_indexed('δ', next_level, i)} = {escape(number(neuron.grad))}"
         lines.append(f'<FONT POINT-SIZE="10" COLOR="{FLOW}">{delta}</FONT>')
     return _rows(lines)
 
@@ -180,16 +183,20 @@ def _rows(lines: list[str]) -> str:
     return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{rows}</TABLE>>'
 
 
-def _indexed(name: str, sup: str, sub: int | None = None) -> str:
-    """name^sup_sub (or name^sup) in an HTML-like label, the indices in a smaller font."""
-    text = f'{name}<SUP><FONT POINT-SIZE="8">{sup}</FONT></SUP>'
-    return text if sub is None else f'{text}<SUB><FONT POINT-SIZE="8">{sub}</FONT></SUB>'
+def _indexed(name: str, sup: str, sub: int | str | None = None) -> str:
+    """name^{sup}_{sub} (or name^{sup}) typeset, escaped for an HTML-like label."""
+    return escape(_name(name, sup, sub))
+
+
+def _name(name: str, sup: str, sub: int | str | None = None) -> str:
+    """name^{sup}_{sub} (or name^{sup}) typeset as the series prints it: w²ʼ¹₃."""
+    return typeset(f"{name}^{{{sup}}}" + ("" if sub is None else f"_{{{sub}}}"))
 
 
 def _layer_name(first: int | str, p: int) -> str:
-    """L2 for a numbered layer (as the series' Example names them), L^k, L^{k+1} for a lone layer's."""
+    """L2 for a numbered layer (as the series' Example names them), Lᵏ, Lᵏ⁺¹ for a lone layer's."""
     level = _level(first, p)
-    return f"L{level}" if level.isdigit() else f"L^{level}" if len(level) == 1 else f"L^{{{level}}}"
+    return f"L{level}" if level.isdigit() else _name("L", level)
 
 
 def _level(first: int | str, c: int) -> str:
@@ -235,33 +242,36 @@ def _draw_conv(
         with picture.subgraph() as rank:
             rank.attr(rank="same")
             for ch in range(count):
-                title = _indexed("ch", f"{sup},{ch}")
+                title = _indexed("ch", f"{sup},{ch + 1}")
                 grid = None if grids is None else grids[column][ch]
                 rank.node(f"{prefix}{ch}", _table(title, grid, seen, chosen=ch == kernel[1 - column]))
     for o in range(c_out):
         for c in range(c_in):
             chosen = (o, c) == kernel
             colour = KERNEL if chosen else "gray60"
-            title = _indexed("ker", f"{sup_out},{o},{c}")
+            title = _indexed("ker", f"{sup_out},{o + 1},{c + 1}")
             picture.node(f"ker{o}_{c}", _table(title, layer.weight[o][c], seen, chosen, weights=True))
             width = "2" if chosen else "0.8"
             picture.edge(f"in{c}", f"ker{o}_{c}", color=colour, penwidth=width)
             picture.edge(f"ker{o}_{c}", f"out{o}", color=colour, penwidth=width)
         if layer.bias is not None:
             b = layer.bias[o]
-            text = f"{_indexed('b', f'{sup_out},{o}')} = {escape(fmt(b.data))}"
+            text = f"{_indexed('b', f'{sup_out},{o + 1}')} = {escape(number(b.data))}"
             if seen:
-                text += f'<BR/><FONT COLOR="{FLOW}">δb = {escape(fmt(b.grad))}</FONT>'
+                text += f'<BR/><FONT COLOR="{FLOW}">δb = {escape(number(b.grad))}</FONT>'
             picture.node(f"bias{o}", f"<{text}>", shape="box", style="filled", fillcolor=BIAS)
             picture.edge(f"bias{o}", f"out{o}", style="dashed", color="gray40")
-    o, c = kernel
-    bias = "" if layer.bias is None else f" + b^{{{sup_out},{o}}}"
-    caption = (
-        f"neural structure of L{k} = {layer!r}\\lch^{{{sup_out},{o}}} = Σ_c ker^{{{sup_out},{o},c}} ⋆ "
-        f"ch^{{{sup_in},c}}{bias}: the connections of ker^{{{sup_out},{o},{c}}} in blue\\l"
-        + ("in red under each number: its learning flow δ (δker under a weight)\\l" if seen else "")
-    )
-    picture.attr(label=caption, labelloc="b", labeljust="l")
+    o, c = kernel[0] + 1, kernel[1] + 1
+    bias = "" if layer.bias is None else f" + {_name('b', f'{sup_out},{o}')}"
+    kernels = f"Σ_c {_name('ker', f'{sup_out},{o},c')} ⋆ {_name('ch', f'{sup_in},c')}{bias}"
+    lines = [
+        f"neural structure of {_layer_name(k, 0)} = {layer!r}",
+        f"{_name('ch', f'{sup_out},{o}')} = {kernels}: the connections of "
+        f"{_name('ker', f'{sup_out},{o},{c}')} in blue",
+        "in red under each number: its learning flow δ (δker under a weight)" if seen else "",
+        "channels numbered from 1, kernel positions from 0, as in the convolution article",
+    ]
+    picture.attr(label=caption_label(lines), labelloc="b", labeljust="l")
     return picture
 
 
@@ -296,9 +306,9 @@ def _table(title: str, grid: Any, seen: bool, chosen: bool, weights: bool = Fals
         cells = []
         for v in row:
             data = v.data if isinstance(v, Value) else v
-            text = escape(fmt(data))
+            text = escape(number(data))
             if seen and isinstance(v, Value):
-                text += f'<BR/><FONT POINT-SIZE="8" COLOR="{FLOW}">{escape(fmt(v.grad))}</FONT>'
+                text += f'<BR/><FONT POINT-SIZE="8" COLOR="{FLOW}">{escape(number(v.grad))}</FONT>'
             cells.append(f'<TD BGCOLOR="{fill}">{text}</TD>')
         rows.append(f"<TR>{''.join(cells)}</TR>")
     attrs = f'BORDER="{2 if chosen else 1}" COLOR="{border}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3"'

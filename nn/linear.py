@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from operator import mul
 
 import autograd
-from autograd import Value, group, is_grad_enabled, is_recording_groups
+from autograd import Scalar, Value, group, is_grad_enabled, is_recording_groups
 from nn.activation import ReLU
-from nn.module import Module, Scalar, Sequential, as_data, as_values, check_inputs, depth
+from nn.module import Module, Sequential, as_data, as_values, check_inputs, check_positive, depth
 
 
 class Neuron(Module):
@@ -39,7 +39,8 @@ class Linear(Module):
 
     Initialisation: every weight uniform in [-1/sqrt(n_in), 1/sqrt(n_in)] from random.Random(seed),
     every bias 0 (as the seed says). seed=None draws a fresh seed from the system. `k` is the layer's
-    number in its model: the weights are labelled `w^{k,j}_i` and `b^k_j` (a literal k when None).
+    number: the weights are labelled `w^{k,j}_i` and `b^k_j` (a literal k for a lone layer, the article's
+    L^k); a Sequential or MLP numbers its layers itself.
     """
 
     weight: list[list[Value]]
@@ -49,11 +50,11 @@ class Linear(Module):
     def __init__(
         self, n_in: int, n_out: int, bias: bool = True, seed: int | None = None, k: int | None = None
     ) -> None:
-        _check_count("n_out", n_out)
+        check_positive("n_out", n_out)
         rng = random.Random(seed)
         rows = [_initial_row(n_in, rng) for _ in range(n_out)]
-        self.weight, self.bias = _weights(rows, [0.0] * n_out if bias else None, k)
-        self.k = k
+        self.weight, self.bias = _weights(rows, [0.0] * n_out if bias else None)
+        self._label(k)
 
     @classmethod
     def from_weights(
@@ -61,9 +62,24 @@ class Linear(Module):
     ) -> Linear:
         """The layer with w^{k,j}_i = weights[j-1][i-1] and b^k_j = biases[j-1] (no bias when None)."""
         layer = cls.__new__(cls)
-        layer.weight, layer.bias = _weights(weights, biases, k)
-        layer.k = k
+        layer.weight, layer.bias = _weights(weights, biases)
+        layer._label(k)
         return layer
+
+    def number(self, k: int) -> int:
+        """Make this layer L^k: its weights w^{k,j}_i, its biases b^k_j."""
+        self._label(k)
+        return k + 1
+
+    def _label(self, k: int | None) -> None:
+        """Label the weights w^{k,j}_i and biases b^k_j as in the series (from 1; a literal k when None)."""
+        self.k = k
+        level = "k" if k is None else k
+        for j, row in enumerate(self.weight):
+            for i, w in enumerate(row):
+                w.label = f"w^{{{level},{j + 1}}}_{i + 1}"
+        for j, b in enumerate(self.bias or []):
+            b.label = f"b^{level}_{j + 1}"
 
     @property
     def in_features(self) -> int:
@@ -122,7 +138,8 @@ class MLP(Sequential):
     """Linear layers of the given sizes with an activation between them; the last layer stays linear.
 
     `activation` is a class (or any callable making a layer), called once per hidden layer. Layers
-    are numbered from 1 as in the series, activations included: the Linear layers are L^1, L^3, ….
+    are numbered as in the series, activations included: L^1 is the input (the data are o^1), the
+    Linear layers are L^2, L^4, … (weights w^{2,j}_i, then w^{4,j}_i).
     """
 
     def __init__(
@@ -148,21 +165,21 @@ class MLP(Sequential):
             if n:
                 layers.append(activation())
             n_in_layer = sizes[n - 1] if n else n_in
-            layers.append(Linear(n_in_layer, size, seed=rng.getrandbits(64), k=len(layers) + 1))
+            layers.append(Linear(n_in_layer, size, seed=rng.getrandbits(64)))
         super().__init__(*layers)
 
 
 def _initial_row(n_in: int, rng: random.Random) -> list[float]:
     """n_in weights drawn uniformly in [-1/sqrt(n_in), 1/sqrt(n_in)]."""
-    _check_count("n_in", n_in)
+    check_positive("n_in", n_in)
     bound = 1 / math.sqrt(n_in)
     return [rng.uniform(-bound, bound) for _ in range(n_in)]
 
 
 def _weights(
-    weights: Sequence[Sequence[Scalar]], biases: Sequence[Scalar] | None, k: int | None
+    weights: Sequence[Sequence[Scalar]], biases: Sequence[Scalar] | None
 ) -> tuple[list[list[Value]], list[Value] | None]:
-    """The weights and biases of a layer as Values, labelled w^{k,j}_i and b^k_j as in the series (from 1)."""
+    """The weights and biases of a layer as Values (checked rectangular, one bias per row)."""
     if not weights or not weights[0]:
         raise ValueError("a Linear layer needs at least one neuron and one input: weights[j][i] is empty")
     n_in = len(weights[0])
@@ -171,17 +188,5 @@ def _weights(
             raise ValueError(f"weights must be rectangular: row 0 has {n_in} weights, row {j} has {len(row)}")
     if biases is not None and len(biases) != len(weights):
         raise ValueError(f"{len(weights)} rows of weights but {len(biases)} biases")
-    level = "k" if k is None else k
-    rows = [
-        [Value(w, f"w^{{{level},{j + 1}}}_{i + 1}") for i, w in enumerate(row)]
-        for j, row in enumerate(weights)
-    ]
-    return rows, None if biases is None else [Value(b, f"b^{level}_{j + 1}") for j, b in enumerate(biases)]
-
-
-def _check_count(name: str, n: object) -> None:
-    """A number of neurons must be a positive int."""
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
-
-
+    rows = [[Value(w) for w in row] for row in weights]
+    return rows, None if biases is None else [Value(b) for b in biases]

@@ -12,9 +12,9 @@ from fractions import Fraction
 from functools import reduce
 from operator import add
 
-from autograd import Value
+from autograd import Scalar, Value
 from nn.activation import shifted
-from nn.module import Scalar, as_values
+from nn.module import as_values
 
 _HALF = Fraction(1, 2)
 

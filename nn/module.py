@@ -10,12 +10,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from autograd import Value, write_atomically
+from autograd import Scalar, Value, write_atomically
 
 M = TypeVar("M", bound="Module")
-Scalar = Any  # the data a Value holds: float, Fraction (exact) or a sympy expression (symbolic)
 
 MAX_STATE_BYTES = 64 * 2**20  # load() refuses a file larger than this (64 MiB, ~2 million weights)
+
+
+def check_positive(name: str, n: object) -> None:
+    """A count (of neurons, features, channels) must be a positive int."""
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"{name} must be a positive int, got {n!r}")
 
 
 def as_value(v: Value | Scalar) -> Value:
@@ -92,6 +97,8 @@ class Module:
 
     training: bool = True
     compiles: bool = True  # False where the graph's structure depends on the data (fit(compile=True) refuses)
+    k: int | None = None  # the layer's place L^k in its model, as the series numbers it (None: a lone layer)
+    input_layer: bool = False  # True for Input1D and Input2D: a model's L^1, whose neurons o^1 are the data
 
     def __setattr__(self, name: str, value: Any) -> None:
         if not name.startswith("_"):
@@ -107,6 +114,11 @@ class Module:
     def __delattr__(self, name: str) -> None:
         self.__dict__.get("_registry", {}).pop(name, None)
         object.__delattr__(self, name)
+
+    def number(self, k: int) -> int:
+        """Make this layer L^k of its model (its weights labelled so); the number of the layer after it."""
+        self.k = k
+        return k + 1
 
     def forward(self, x: Any) -> Any:
         """The information flow through the module (each subclass defines it)."""
@@ -204,7 +216,13 @@ class Module:
 
 
 class Sequential(Module):
-    """Layers in sequential order: X^{k+1} = L^k(X^k), model(x) = ...L3(L2(L1(x)))."""
+    """Layers in sequential order: X^{k+1} = L^k(X^k), model(x) = ...L3(L2(L1(x))).
+
+    The layers are numbered as the series numbers them, activations included: L^1 is the input layer
+    (an Input1D or Input2D, or, when the model starts without one, the data itself), so the model's
+    inputs are always the neurons o^1 and its first layer with weights is L^2 (weights w^{2,j}_i).
+    A layer's own `k` is replaced by its place in the model.
+    """
 
     def __init__(self, *layers: Module) -> None:
         for k, layer in enumerate(layers):
@@ -212,6 +230,14 @@ class Sequential(Module):
                 raise TypeError(f"layer {k} is a {type(layer).__name__}, not a Module (did you forget '()'?)")
         for k, layer in enumerate(layers):
             setattr(self, str(k), layer)
+        self.number(1 if layers and layers[0].input_layer else 2)
+
+    def number(self, k: int) -> int:
+        """Number the layers from L^k on, in order (a Sequential inside goes on counting)."""
+        self.k = k
+        for layer in self.layers:
+            k = layer.number(k)
+        return k
 
     @property
     def layers(self) -> list[Module]:

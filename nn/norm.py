@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from functools import reduce
-from operator import add
 from typing import Any
 
-from autograd import Value, no_grad
-from nn.conv import check_positive
-from nn.module import Module, Scalar, as_value, depth, shape
+import autograd
+from autograd import Scalar, Value, no_grad
+from nn.module import Module, as_value, check_positive, depth, shape
 
 
 class BatchNorm(Module):
-    """Batch normalization over groups of one feature (or channel): `weight[f]` is γ (1), `bias[f]` β (0).
+    """Batch normalization over groups of one feature (or channel): `weight[f-1]` is γ_{k,f} (1), `bias[f-1]`
+    β_{k,f} (0), labelled as the normalization article (features and channels f from 1; k the layer's place).
+
+    The default γ = 1 and β = 0 take the kind of the data they first meet: an exact batch stays exact.
 
     In training, each forward normalizes with the batch's μ and σ (kept as nodes in `batch_mean` and
     `batch_std`) and updates `running_mean` / `running_var` (plain numbers, the unbiased variance) with
@@ -46,12 +47,29 @@ class BatchNorm(Module):
         if not isinstance(affine, bool):
             raise ValueError(f"affine must be a bool, got {affine!r}")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.weight = [Value(1.0, f"γ[{f}]") for f in range(num_features)] if affine else None
-        self.bias = [Value(0.0, f"β[{f}]") for f in range(num_features)] if affine else None
+        self.weight = [Value(1.0) for f in range(num_features)] if affine else None
+        self.bias = [Value(0.0) for f in range(num_features)] if affine else None
+        self._label(None)
         self.running_mean: list[Scalar] = [0.0] * num_features
         self.running_var: list[Scalar] = [1.0] * num_features
         self._batch_mean: list[Value] | None = None
         self._batch_std: list[Value] | None = None
+
+    def number(self, k: int) -> int:
+        """Make this layer L^k: its weights γ_{k,f}, β_{k,f}, and in training its nodes μ_{k,f}, σ_{k,f}."""
+        self._label(k)
+        return k + 1
+
+    def _label(self, k: int | None) -> None:
+        """Label γ_{k,f} and β_{k,f} as the normalization article (f from 1; a literal k when None)."""
+        self.k = k
+        for name, params in (("γ", self.weight), ("β", self.bias)):
+            for f, p in enumerate(params or []):
+                p.label = self._name(name, f)
+
+    def _name(self, name: str, f: int) -> str:
+        """γ_{k,f}, β_{k,f}, μ_{k,f} or σ_{k,f} of feature f (counted from 0 here, from 1 in the name)."""
+        return f"{name}_{{{'k' if self.k is None else self.k},{f + 1}}}"
 
     @property
     def batch_mean(self) -> list[Value] | None:
@@ -75,12 +93,14 @@ class BatchNorm(Module):
                     f"{type(self).__name__} expects more than 1 value per feature in training, got input of "
                     f"shape {shape(x, type(self).__name__)}"
                 )
+            self._take_kind(groups[0][0].data)
             stats = [self._statistics(f, group) for f, group in enumerate(groups)]
             self._batch_mean, self._batch_std = [mu for mu, _, _ in stats], [sigma for _, _, sigma in stats]
             normalized = [
                 [self._affine(f, d / sigma) for d in centred] for f, (_, centred, sigma) in enumerate(stats)
             ]
         else:
+            self._take_kind(groups[0][0].data)
             normalized = [self._infer(f, group) for f, group in enumerate(groups)]
         per_sample = len(groups[0]) // n
         return [
@@ -94,9 +114,10 @@ class BatchNorm(Module):
     def _statistics(self, f: int, group: list[Value]) -> tuple[Value, list[Value], Value]:
         """μ, the nodes x - μ and σ = sqrt((1/m)·Σ (x - μ)² + ε) of a group; moves the running statistics."""
         m = len(group)
-        mu = reduce(add, group) / m
+        mu = autograd.sum(group) / m
         centred = [v - mu for v in group]
-        sigma = (reduce(add, [d * d for d in centred]) / m + self.eps).sqrt()
+        sigma = (autograd.sum([d * d for d in centred]) / m + self.eps).sqrt()
+        mu.label, sigma.label = self._name("μ", f), self._name("σ", f)
         variance = sum(d.data * d.data for d in centred) / (m - 1)
         keep = 1 - self.momentum
         self.running_mean[f] = keep * self.running_mean[f] + self.momentum * mu.data
@@ -108,6 +129,20 @@ class BatchNorm(Module):
         with no_grad():
             sigma = Value(self.running_var[f] + self.eps).sqrt().data
         return [self._affine(f, (v - self.running_mean[f]) / sigma) for v in group]
+
+    def _take_kind(self, example: Scalar) -> None:
+        """γ and β still at their defaults 1 and 0 (floats) become the 1 and 0 of the data's kind."""
+        if self.weight is None or self.bias is None or isinstance(example, float):
+            return
+        zero = example - example  # Fraction(0) for exact data, sympy's 0 for symbolic data
+        defaults = all(
+            isinstance(p.data, float) and p.data == d
+            for params, d in ((self.weight, 1), (self.bias, 0))
+            for p in params
+        )
+        if defaults:
+            for gamma, beta in zip(self.weight, self.bias):
+                gamma.data, beta.data = zero + 1, zero
 
     def _affine(self, f: int, normalized: Value) -> Value:
         """o = β + γ·o' (o' itself without affine weights)."""

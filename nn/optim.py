@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from fractions import Fraction
 from numbers import Real
 
-from autograd import Value
-from nn.module import Module, Scalar
+from autograd import Scalar, Value
+from nn.module import Module
 
 
 class Optimizer:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from autograd import Value, is_grad_enabled
+from autograd import Scalar, Value, is_grad_enabled
 from nn.conv import pair, sample_shape, window_count
-from nn.module import Module, Scalar, as_number, depth
+from nn.module import Module, as_number, depth
 
 
 class MaxPool2D(Module):

@@ -9,9 +9,9 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from autograd import Compiled, Value, no_grad
+from autograd import Compiled, Scalar, Value, no_grad
 from autograd import compile as compile_graph
-from nn.module import Module, Scalar, apply, as_value, shape
+from nn.module import Module, apply, as_value, shape
 from nn.optim import Optimizer
 
 Loss = Callable[[Sequence[Value], Sequence[Scalar]], Value]

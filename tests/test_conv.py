@@ -180,7 +180,11 @@ def test_initialisation_is_seeded_uniform_and_biases_are_zero() -> None:
     assert layer.bias is not None and [b.data for b in layer.bias] == [0.0] * 8
     assert Conv2D(2, 8, (3, 2), seed=3).state_dict() == layer.state_dict()
     assert Conv2D(2, 8, (3, 2), bias=False).bias is None
-    assert (layer.weight[7][1][2][0].label, layer.bias[7].label) == ("ker^{k,7,1}_{2,0}", "b^{k,7}")
+    # channels from 1, positions from 0, as the convolution article; a lone layer is L^k
+    assert (layer.weight[7][1][2][0].label, layer.bias[7].label) == ("ker^{k,8,2}_{2,0}", "b^{k,8}")
+    model = Sequential(Input2D(), layer, ReLU())
+    assert (layer.weight[0][0][0][0].label, layer.bias[0].label) == ("ker^{2,1,1}_{0,0}", "b^{2,1}")
+    assert model.k == 1 and layer.k == 2
 
 
 def test_parameters_are_named_weight_o_c_u_v_and_bias_o() -> None:

@@ -24,7 +24,7 @@ def test_channels_are_grids_with_values_and_flows() -> None:
     layer, flow = layer_and_flow()
     reduce(add, [v for ch in flow[1] for row in ch for v in row]).backward()
     source = draw(layer, flow, kernel=(2, 1)).source
-    for name in ("ch<SUP>", "k-1,1", "ker<SUP>", "k,2,1", "b<SUP>", "δb = 4"):
+    for name in ("chᵏ⁻¹ʼ¹", "chᵏ⁻¹ʼ²", "kerᵏʼ³ʼ²", "bᵏʼ³", "δb = 4", "connections of kerᵏʼ³ʼ² in blue"):
         assert name in source
     assert source.count("<TD BGCOLOR") == 2 * 9 + 3 * 4 + 3 * 2 * 4  # every neuron and weight, once
     assert source.count(f'color="{KERNEL}"') == 2  # the chosen kernel's two connections
@@ -36,7 +36,7 @@ def test_channels_are_grids_with_values_and_flows() -> None:
 def test_without_a_flow_the_channels_are_named_only() -> None:
     layer, _ = layer_and_flow()
     source = draw(layer, k=3).source
-    assert "ker<SUP><FONT POINT-SIZE=\"8\">3,0,0" in source and "ch<SUP><FONT POINT-SIZE=\"8\">2,1" in source
+    assert "ker³ʼ¹ʼ¹" in source and "ch²ʼ¹" in source and "ch³ʼ³" in source and "ch²ʼ⁰" not in source
     assert "in red" not in source
 
 

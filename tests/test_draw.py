@@ -20,9 +20,9 @@ from autograd.draw import (
     PARAMETER,
     GraphvizNotFound,
     Picture,
-    fmt,
     save_svg,
 )
+from autograd.notation import number
 
 
 def lines_with(source: str, text: str) -> list[str]:
@@ -68,13 +68,13 @@ def test_each_op_is_a_node_and_each_edge_carries_the_local_derivative() -> None:
 
 
 def test_numbers_print_as_a_learner_reads_them() -> None:
-    assert fmt(Fraction(3, 4)) == "3/4"
-    assert fmt(Fraction(4)) == "4"
-    assert fmt(math.pi) == "3.142"
-    assert fmt(1e-7) == "1e-07"
-    assert fmt(123456.0) == "1.235e+05"
+    assert number(Fraction(3, 4)) == "3/4"
+    assert number(Fraction(4)) == "4"
+    assert number(math.pi) == "3.142"
+    assert number(1e-7) == "1e-07"
+    assert number(123456.0) == "1.235e+05"
     s = sympy.Symbol("s")
-    assert fmt(s**2 + 1) == "s**2 + 1"
+    assert number(s**2 + 1) == "s**2 + 1"
     source = draw(Value(s) * Value(Fraction(1, 3))).source
     assert "data s/3" in source and "data 1/3" in source
 

@@ -56,26 +56,27 @@ def test_latex_for_jupyter() -> None:
 
 
 def test_the_examples_weights_read_as_the_boxed_formula() -> None:
-    """δw²ᵢ = o¹ᵢ · δ³ with δ³ = relu'(o²) · δ⁴ and δ⁴ = o³ - y (twice ½ from the square)."""
+    """δw²ʼ¹₃ = o¹₃ · δ³ with δ³ = relu'(o²₁) · δ⁴ and δ⁴ = o³₁ - y (twice ½ from the square); every name
+    typeset as the series prints it, no raw ^{ or _{."""
     example = seed_example()
     model = example.model()
     x, y = example.inputs[2], example.targets[2]
     o1 = model[0](x)
     for i, v in enumerate(o1, start=1):
-        v.label = f"o¹{i}"
+        v.label = f"o^1_{i}"
     (o2,) = model[1](o1)
-    o2.label = "o²"
+    o2.label = "o^2_1"
     (o3,) = model[2]([o2])
-    o3.label = "o³"
+    o3.label = "o^3_1"
     loss = half_squared_error([o3], y)
     loss.label = "loss"
     w = model[1].weight[0][2]
     e = explain(loss, w)
     assert e.total == grad(loss, [w])[0] == -3000
     assert str(e).splitlines() == [
-        "∂loss/∂w^{2,1}_3 = 2 · o¹3 · relu'(o²) · (o³ - 1) · 1/2",
-        "                 = 2 · 3000 · 1 · (-1) · 1/2",
-        "                 = -3000",
+        "∂loss/∂w²ʼ¹₃ = 2 · o¹₃ · relu'(o²₁) · (o³₁ - 1) · 1/2",
+        "             = 2 · 3000 · 1 · (-1) · 1/2",
+        "             = -3000",
     ]
 
 

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from autograd import Value, no_grad, topological_order
-from nn import MLP, Linear, Neuron, ReLU
+from nn import MLP, Input1D, Linear, Neuron, ReLU, Sequential
 
 
 def test_weight_j_i_connects_input_i_to_output_j() -> None:
@@ -30,10 +30,22 @@ def test_weights_are_labelled_as_in_the_seed_from_1_with_the_layer_number() -> N
     assert [w.label for w in neuron.w] == ["w_1", "w_2"] and neuron.b is not None and neuron.b.label == "b"
 
 
-def test_an_mlp_numbers_its_layers_from_1_activations_included() -> None:
+def test_an_mlp_numbers_its_layers_as_the_series_the_input_l1_activations_included() -> None:
     model = MLP(2, [3, 1], seed=0)
-    assert model[0].weight[2][1].label == "w^{1,3}_2" and model[2].weight[0][0].label == "w^{3,1}_1"
-    assert [layer.k for layer in model if isinstance(layer, Linear)] == [1, 3]
+    assert model[0].weight[2][1].label == "w^{2,3}_2" and model[2].weight[0][0].label == "w^{4,1}_1"
+    assert [layer.k for layer in model] == [2, 3, 4] and model.k == 2
+
+
+def test_a_sequential_numbers_its_layers_as_mlp_and_no_label_keeps_a_literal_k() -> None:
+    """Sequential(Linear(2, 3), ReLU(), Linear(3, 1)) is labelled as MLP(2, [3, 1]): the data are o^1."""
+    model = Sequential(Linear(2, 3, seed=0), ReLU(), Linear(3, 1, seed=0, k=7))
+    mlp = MLP(2, [3, 1], seed=0)
+    labels = [p.label for p in model.parameters()]
+    assert labels == [p.label for p in mlp.parameters()]
+    assert "w^{4,1}_3" in labels and "b^2_3" in labels
+    assert not any("k" in label for label in labels)
+    with_input = Sequential(Input1D(2), Linear(2, 1, seed=0), Sequential(ReLU(), Linear(1, 1, seed=0)))
+    assert [p.label for p in with_input.parameters()] == ["w^{2,1}_1", "w^{2,1}_2", "b^2_1", "w^{4,1}_1", "b^4_1"]
 
 
 def test_a_model_called_on_one_number_says_it_takes_a_list() -> None:

@@ -156,16 +156,16 @@ function render({ model, el }) {
   quizForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const { phase, k } = stepOf(position + 1);
-    const truth = nodes[k][phase === "forward" ? "data" : "grad"];
-    const expected = Number(truth);
+    const key = phase === "forward" ? "data" : "grad";
+    const expected = Number(nodes[k][key]);
     const given = parseAnswer(answer.value);
     if (!answer.value.trim() || (Number.isNaN(given) && answer.value.trim() !== "NaN")) {
       verdict.textContent = "type a number, such as 12, -0.5 or 3/4 (NaN and Infinity too)";
       return; // the same question again
     }
     const close = given === expected || Math.abs(given - expected) <= 5e-4 * Math.abs(expected);
-    const what = `${phase === "forward" ? "data" : "grad"} of ${nodes[k].name}`;
-    verdict.textContent = `${close ? "✓ right:" : "✗ no:"} ${what} = ${jsText(truth)}`;
+    const what = `${key} of ${nodes[k].name}`;
+    verdict.textContent = `${close ? "✓ right:" : "✗ no:"} ${what} = ${nodes[k].shown[key]}`;
     answer.value = "";
     step();
   });

@@ -12,17 +12,19 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import grad, topological_order
-from autograd.draw import (
-    IMPACT,
-    _escape,
-    add_clusters,
-    canvas,
-    cluster_members,
-    fmt,
-    graphviz_required,
-)
+from autograd.draw import IMPACT, add_clusters, canvas, cluster_members, escape, graphviz_required
 from autograd.groups import Groups
-from autograd.impacts import NAME_LIMIT, count_paths, explain, expression, local_name, node_names, operands
+from autograd.impacts import (
+    NAME_LIMIT,
+    count_paths,
+    explain,
+    expression,
+    local_name,
+    node_names,
+    operands,
+    path_counts,
+)
+from autograd.notation import INFIX, number
 from autograd.scalars import Scalar
 from autograd.value import Value
 
@@ -31,8 +33,6 @@ if TYPE_CHECKING:
 
 MAX_NODES = 2000  # each node is two steps and one SVG record; past this the page gets slow
 PATHS_SHOWN = 200  # the formula panel lists the paths of impacts of wrt up to this many
-
-_INFIX = {"+": " + ", "-": " - ", "*": " · ", "/": " / ", "**": " ^ "}
 
 
 def explore(
@@ -70,12 +70,13 @@ def walkthrough(out: Value, wrt: Value | None = None, *, groups: Groups | None =
         raise ValueError(f"wrt={wrt!r} is not in the graph of the output: it has no path of impacts to it")
     grads = dict(zip(order, grad(out, order)))
     names = node_names(order)
-    on_path = _on_paths(order, wrt)
+    on_path = set() if wrt is None else set(path_counts(wrt, order))
     nodes = [
         {
             "name": names[node],
             "data": js_number(node.data),
             "grad": js_number(grads[node]),
+            "shown": {"data": number(node.data), "grad": number(grads[node])},  # as the picture shows them
             "forward": forward_formula(node, names),
             "backward": backward_formula(node, out, names, grads, order, index),
             "path": node in on_path,
@@ -111,18 +112,18 @@ def forward_formula(node: Value, names: dict[Value, str]) -> str:
     """The op with its operands' numbers: `w·x = 3 · 2 = 6`; a leaf reads `x = 2`."""
     name = names[node]
     if node.is_leaf():
-        return f"{name} = {fmt(node.data)}"
-    numbers = [_paren(fmt(v.data if isinstance(v, Value) else v)) for v in operands(node)]
+        return f"{name} = {number(node.data)}"
+    numbers = [_paren(number(v.data if isinstance(v, Value) else v)) for v in operands(node)]
     if node.op == "sum":
         shown = " + ".join(numbers)
-    elif node.op in _INFIX and len(numbers) == 2:
-        shown = _INFIX[node.op].join(numbers)
+    elif node.op in INFIX and len(numbers) == 2:
+        shown = f" {INFIX[node.op]} ".join(numbers)
     elif node.op == "neg":
         shown = f"-{numbers[0]}"
     else:
-        shown = f"{node.op}({numbers[0]})"
+        shown = f"{node.op}({', '.join(numbers)})"
     lhs = f"{name} = {expression(node, names)}" if node.label else name
-    return f"{lhs} = {shown} = {fmt(node.data)}"
+    return f"{lhs} = {shown} = {number(node.data)}"
 
 
 def backward_formula(
@@ -144,9 +145,9 @@ def backward_formula(
                 local = local_name(child, k, names)
                 term = {"1": "", "-1": "-"}.get(local, f"{local} · ")
                 symbols.append(term + _delta(names[child]))
-                numbers.append(f"{_paren(fmt(child.local_grads[k]))} · {_paren(fmt(grads[child]))}")
+                numbers.append(f"{_paren(number(child.local_grads[k]))} · {_paren(number(grads[child]))}")
     terms = " + ".join(symbols).replace(" + -", " - ")
-    return f"{delta} = {terms} = {' + '.join(numbers)} = {fmt(grads[node])}"
+    return f"{delta} = {terms} = {' + '.join(numbers)} = {number(grads[node])}"
 
 
 def _title(node: Value, names: dict[Value, str]) -> str:
@@ -154,7 +155,7 @@ def _title(node: Value, names: dict[Value, str]) -> str:
     if node.is_leaf() or not node.label:
         return names[node]
     made = expression(node, names)
-    return f"{node.label} = {made}" if len(made) <= NAME_LIMIT else f"{node.label} ({node.op})"
+    return f"{names[node]} = {made}" if len(made) <= NAME_LIMIT else f"{names[node]} ({node.op})"
 
 
 def _delta(name: str) -> str:
@@ -164,21 +165,6 @@ def _delta(name: str) -> str:
 def _paren(number: str) -> str:
     """A number as an operand: negative numbers and symbolic sums in parentheses."""
     return f"({number})" if number.startswith("-") or " " in number else number
-
-
-def _on_paths(order: list[Value], wrt: Value | None) -> set[Value]:
-    """The nodes on the paths of impacts from `wrt` to the output (the last of `order`)."""
-    if wrt is None:
-        return set()
-    reach = {wrt}
-    for node in order:
-        if any(p in reach for p in node.parents):
-            reach.add(node)
-    leads = {order[-1]} & reach
-    for node in reversed(order):
-        if node in leads:
-            leads.update(p for p in node.parents if p in reach)
-    return leads
 
 
 def _svg(
@@ -193,15 +179,15 @@ def _svg(
     del picture.graph_attr["size"]  # natural size: explorer.js scales a small graph, scrolls a big one
     ids = {node: f"n{k}" for k, node in enumerate(order)}
     for node in order:
-        fields = [_title(node, names), f"data {fmt(node.data)}", f"grad {fmt(grads[node])}"]
+        fields = [_title(node, names), f"data {number(node.data)}", f"grad {number(grads[node])}"]
         border = {"color": IMPACT, "penwidth": "2.5"} if node in on_path else {}
-        body = " | ".join(map(_escape, fields))
+        body = " | ".join(map(escape, fields))
         picture.node(
             ids[node], body, id=ids[node], shape="record", style="filled", fillcolor="white", **border
         )
         for parent, local in zip(node.parents, node.local_grads):
             red = {"color": IMPACT, "fontcolor": IMPACT, "penwidth": "2"} if {parent, node} <= on_path else {}
-            picture.edge(ids[parent], ids[node], label=_escape(fmt(local)), **red)
+            picture.edge(ids[parent], ids[node], label=escape(number(local)), **red)
     if groups is not None:
         add_clusters(picture, cluster_members({node: [ids[node]] for node in order}, groups))
     with graphviz_required():
