@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from functools import reduce
-from operator import add
 from typing import Any
 
+import autograd
 from autograd import Scalar, Value
 from nn.module import Module, apply, as_value, as_values, check_inputs, depth
 
@@ -101,7 +100,7 @@ class Softmax(Module):
         if depth(x) != 1 or not x:
             raise ValueError(f"Softmax expects a non-empty list of logits [n] or a batch of them, got {x!r}")
         exps = [v.exp() for v in shifted(x)]
-        total = reduce(add, exps)
+        total = autograd.sum(exps)
         return [e / total for e in exps]
 
 

@@ -10,10 +10,11 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from operator import mul
+from typing import Any
 
 import autograd
 from autograd import Scalar, Value, group, is_grad_enabled, is_recording_groups
-from nn.activation import ReLU
+from nn.activation import ReLU, Tanh
 from nn.module import Module, Sequential, as_data, as_values, check_inputs, check_positive, depth
 
 
@@ -140,21 +141,31 @@ class MLP(Sequential):
     `activation` is a class (or any callable making a layer), called once per hidden layer. Layers
     are numbered as in the series, activations included: L^1 is the input (the data are o^1), the
     Linear layers are L^2, L^4, … (weights w^{2,j}_i, then w^{4,j}_i).
+
+    `micrograd=True` builds the MLP of micrograd's lecture: tanh (unless `activation` says otherwise)
+    after every layer, the last included, and a model of one output neuron returns that Value itself,
+    so the lecture's `n(x)` and `sum((yout - ygt)**2 for ...)` run unchanged (the losses and `fit`
+    take lists: leave it False for them).
     """
 
     def __init__(
         self,
         n_in: int,
         sizes: Sequence[int],
-        activation: Callable[[], Module] = ReLU,
+        activation: Callable[[], Module] | None = None,
         seed: int | None = None,
+        *,
+        micrograd: bool = False,
     ) -> None:
         if isinstance(sizes, (int, str)) or not hasattr(sizes, "__len__"):
             raise TypeError(f"MLP's sizes are a list of layer sizes, such as [16, 16, 1], not {sizes!r}")
         if not sizes:
             raise ValueError("MLP needs at least one layer size")
-        if isinstance(activation, Module) or not callable(activation):
-            kind = type(activation).__name__
+        if not isinstance(micrograd, bool):
+            raise TypeError(f"MLP's micrograd is True or False, not {micrograd!r}")
+        make = activation if activation is not None else Tanh if micrograd else ReLU
+        if isinstance(make, Module) or not callable(make):
+            kind = type(make).__name__
             raise TypeError(
                 f"MLP's activation is a class such as ReLU (one layer is made per hidden layer), "
                 f"not a {kind} object: pass activation={kind}"
@@ -163,10 +174,21 @@ class MLP(Sequential):
         layers: list[Module] = []
         for n, size in enumerate(sizes):
             if n:
-                layers.append(activation())
+                layers.append(make())
             n_in_layer = sizes[n - 1] if n else n_in
             layers.append(Linear(n_in_layer, size, seed=rng.getrandbits(64)))
+        if micrograd:
+            layers.append(make())
         super().__init__(*layers)
+        self.micrograd = micrograd
+        self._alone = micrograd and sizes[-1] == 1  # one output neuron, returned as itself
+
+    def forward(self, x: Any) -> Any:
+        """The information flow through the layers; with micrograd=True one output neuron comes back alone."""
+        out = super().forward(x)
+        if not self._alone:
+            return out
+        return [row[0] for row in out] if depth(x) == 2 else out[0]
 
 
 def _initial_row(n_in: int, rng: random.Random) -> list[float]:

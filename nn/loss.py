@@ -6,12 +6,12 @@ is the Fraction 1/2, so exact data stays exact.
 
 from __future__ import annotations
 
+import math
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from functools import reduce
-from operator import add
 
+import autograd
 from autograd import Scalar, Value
 from nn.activation import shifted
 from nn.module import as_values
@@ -21,20 +21,20 @@ _HALF = Fraction(1, 2)
 
 def half_squared_error(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
     """The seed's Loss(X, Y) = Σ 1/2 (X - Y)², whose learning flow is δ = o - y."""
-    return _sum((d * d) * _HALF for d in (o - y for o, y in _pairs(outputs, targets)))
+    return autograd.sum((d * d) * _HALF for d in (o - y for o, y in _pairs(outputs, targets)))
 
 
 def mse(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
     """The mean squared error 1/n Σ (X - Y)²."""
     pairs = _pairs(outputs, targets)
-    return _sum(d * d for d in (o - y for o, y in pairs)) * Fraction(1, len(pairs))
+    return autograd.sum(d * d for d in (o - y for o, y in pairs)) * Fraction(1, len(pairs))
 
 
 def hinge(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
     """The hinge loss Σ max(0, 1 - Y·X) for targets Y = -1 or 1 (micrograd's moons demo)."""
     pairs = _pairs(outputs, targets)
     _check_targets(targets, "hinge needs targets of -1 or 1", lambda y: y in (-1, 1))
-    return _sum((1 - o * y).relu() for o, y in pairs)
+    return autograd.sum((1 - o * y).relu() for o, y in pairs)
 
 
 def binary_cross_entropy(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
@@ -49,7 +49,7 @@ def binary_cross_entropy(outputs: Sequence[Value | Scalar], targets: Sequence[Sc
     for x, y in pairs:
         positive = x.relu()
         terms.append(positive - x * y + (1 + (x - positive * 2).exp()).log())
-    return _sum(terms)
+    return autograd.sum(terms)
 
 
 def _pairs(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> list[tuple[Value, Scalar]]:
@@ -73,14 +73,24 @@ def _check_targets(targets: Sequence[Scalar], message: str, valid: Callable[[Sca
             raise ValueError(f"{message}, got {y!r}")
 
 
-def _sum(terms: Iterable[Value]) -> Value:
-    """Σ terms, started from the first term (no 0 node)."""
-    return reduce(add, terms)
+def _check_total(target: Sequence[Scalar]) -> None:
+    """Numeric probabilities sum to 1: exactly for exact data, to 1e-9 for floats (symbolic: unchecked)."""
+    values = [y.data if isinstance(y, Value) else y for y in target]
+    if not all(isinstance(y, numbers.Real) for y in values):
+        return
+    total = sum(values)
+    exact = all(isinstance(y, (int, Fraction)) for y in values)
+    if (total != 1) if exact else not math.isclose(total, 1, rel_tol=0, abs_tol=1e-9):
+        raise ValueError(
+            f"cross_entropy's target probabilities must sum to 1 (then δ = softmax(o) - y): "
+            f"{list(target)!r} sums to {total}; divide by the sum to normalise"
+        )
 
 
 def cross_entropy(outputs: Sequence[Value | Scalar], target: int | Sequence[Scalar]) -> Value:
     """Softmax cross-entropy from logits X: log Σ_j e^{X_j} - X_t for a class index t, or
     Σ_i Y_i·(log Σ_j e^{X_j} - X_i) for class probabilities Y; its learning flow is δ = softmax(o) - y.
+    Probabilities must sum to 1 (δ = (Σ Y)·softmax(o) - y otherwise): another sum is a ValueError.
 
     Computed as log Σ_j e^{X_j - m} - (X_t - m) with m = max X (a constant): logits of ±1000 work.
     """
@@ -97,10 +107,9 @@ def cross_entropy(outputs: Sequence[Value | Scalar], target: int | Sequence[Scal
         if len(target) != n:
             raise ValueError(f"{n} logits but {len(target)} target probabilities")
         _check_targets(target, "cross_entropy needs probabilities in [0, 1]", lambda y: 0 <= y <= 1)
+        _check_total(target)
         probabilities = target
     xs = shifted(outputs)
-    log_total = _sum(x.exp() for x in xs).log()
+    log_total = autograd.sum(x.exp() for x in xs).log()
     terms = [(log_total - x) * y if y != 1 else log_total - x for x, y in zip(xs, probabilities) if y != 0]
-    if not terms:
-        raise ValueError("cross_entropy needs target probabilities that are not all 0")
-    return _sum(terms)
+    return autograd.sum(terms)

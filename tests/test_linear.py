@@ -45,7 +45,33 @@ def test_a_sequential_numbers_its_layers_as_mlp_and_no_label_keeps_a_literal_k()
     assert "w^{4,1}_3" in labels and "b^2_3" in labels
     assert not any("k" in label for label in labels)
     with_input = Sequential(Input1D(2), Linear(2, 1, seed=0), Sequential(ReLU(), Linear(1, 1, seed=0)))
-    assert [p.label for p in with_input.parameters()] == ["w^{2,1}_1", "w^{2,1}_2", "b^2_1", "w^{4,1}_1", "b^4_1"]
+    labels = [p.label for p in with_input.parameters()]
+    assert labels == ["w^{2,1}_1", "w^{2,1}_2", "b^2_1", "w^{4,1}_1", "b^4_1"]
+
+
+def test_micrograds_lecture_loop_runs_unchanged_on_an_mlp_made_with_micrograd_true() -> None:
+    """The lecture's MLP(3, [4, 4, 1]): tanh after every layer, n(x) a Value, the squared errors summed."""
+    n = MLP(3, [4, 4, 1], micrograd=True, seed=1)
+    assert [type(layer).__name__ for layer in n] == ["Linear", "Tanh", "Linear", "Tanh", "Linear", "Tanh"]
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    ys = [1.0, -1.0, -1.0, 1.0]
+    losses = []
+    for _ in range(20):
+        ypred = [n(x) for x in xs]
+        loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))
+        for p in n.parameters():
+            p.grad = 0.0
+        loss.backward()
+        for p in n.parameters():
+            p.data += -0.1 * p.grad
+        losses.append(loss.data)
+    assert isinstance(ypred[0], Value) and losses[-1] < losses[0] / 10
+    assert [v.data for v in n(xs)] == [n(x).data for x in xs]  # a batch: one Value per row
+    assert isinstance(MLP(3, [4, 2], micrograd=True, seed=1)([1.0, 2.0, 3.0]), list)  # two outputs: a list
+    assert isinstance(MLP(3, [4, 1], micrograd=True, activation=ReLU)[1], ReLU)
+    assert isinstance(MLP(3, [4, 1])[-1], Linear)  # the default: ReLU hidden layers, a linear output
+    with pytest.raises(TypeError, match="micrograd is True or False"):
+        MLP(3, [1], micrograd="yes")  # type: ignore[arg-type]
 
 
 def test_a_model_called_on_one_number_says_it_takes_a_list() -> None:

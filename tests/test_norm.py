@@ -210,6 +210,37 @@ def test_parameters_and_repr() -> None:
     assert repr(layer) == "BatchNorm2D(3, eps=1e-05, momentum=0.1, affine=True)"
 
 
+def test_gamma_beta_mu_sigma_are_labelled_as_the_article_with_the_layer_s_place() -> None:
+    """γ_{k,f}, β_{k,f} (features and channels from 1), and the nodes μ_{k,f}, σ_{k,f} of a training forward."""
+    lone = BatchNorm1D(2)
+    assert [p.label for p in lone.parameters()] == ["γ_{k,1}", "γ_{k,2}", "β_{k,1}", "β_{k,2}"]
+    model = Sequential(Conv2D(1, 2, 1, seed=0), BatchNorm2D(2), ReLU())
+    norm = model[1]
+    assert isinstance(norm, BatchNorm2D) and norm.k == 3
+    assert [p.label for p in norm.parameters()] == ["γ_{3,1}", "γ_{3,2}", "β_{3,1}", "β_{3,2}"]
+    model([[[[1.0, 2.0]]], [[[3.0, 5.0]]]])
+    assert norm.batch_mean is not None and norm.batch_std is not None
+    assert [v.label for v in norm.batch_mean + norm.batch_std] == ["μ_{3,1}", "μ_{3,2}", "σ_{3,1}", "σ_{3,2}"]
+
+
+@pytest.mark.parametrize("kind", [Fraction, sympy.Integer])
+def test_default_gamma_and_beta_take_the_data_s_kind_so_an_exact_batch_stays_exact(kind: Any) -> None:
+    layer = BatchNorm1D(1, eps=0)
+    out = layer([[kind(1)], [kind(3)]])
+    assert [row[0].data for row in out] == [-1, 1]
+    assert all(not isinstance(row[0].data, float) for row in out)
+    assert layer.weight is not None and layer.bias is not None
+    assert not isinstance(layer.weight[0].data, float) and not isinstance(layer.bias[0].data, float)
+    trained = BatchNorm1D(1, eps=0)
+    assert trained.weight is not None
+    trained.weight[0].data = 2.0  # a γ set (or trained) by the user keeps its value and kind
+    assert [row[0].data for row in trained([[Fraction(1)], [Fraction(3)]])] == [-2.0, 2.0]
+    assert isinstance(trained.weight[0].data, float)
+    floats = BatchNorm1D(1)
+    floats([[1.0], [2.0]])
+    assert floats.weight is not None and isinstance(floats.weight[0].data, float)
+
+
 def test_without_affine_the_output_is_normalized() -> None:
     out = BatchNorm1D(1, eps=0, affine=False)([[Fraction(1)], [Fraction(3)]])
     assert [row[0].data for row in out] == [-1, 1]

@@ -54,6 +54,16 @@ def test_cross_entropy_with_probabilities(logits: list[float], data: st.DataObje
         assert close(xi.grad, p[i] - y[i])
 
 
+def test_probabilities_that_sum_to_1_up_to_rounding_give_delta_p_minus_y() -> None:
+    """README's promise δ = softmax(o) - y: a float target that sums to 1 up to rounding is taken."""
+    y = [0.1] * 10
+    assert sum(y) != 1
+    x = [Value(float(i)) for i in range(10)]
+    cross_entropy(x, y).backward()
+    p = softmax([float(i) for i in range(10)])
+    assert all(close(xi.grad, pi - yi) for xi, pi, yi in zip(x, p, y))
+
+
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_cross_entropy_flow_emerges_symbolically(n: int) -> None:
     x = sympy.symbols(f"x0:{n}")
@@ -130,7 +140,9 @@ def test_fit_learns_three_classes_with_cross_entropy() -> None:
         ([1.0, 2.0], -1, ValueError, "target class -1 is out of range"),
         ([1.0, 2.0], [1.0], ValueError, "2 logits but 1 target probabilities"),
         ([1.0, 2.0], [1.5, -0.5], ValueError, r"probabilities in \[0, 1\], got 1.5"),
-        ([1.0, 2.0], [0, 0], ValueError, "not all 0"),
+        ([1.0, 2.0], [0, 0], ValueError, r"must sum to 1 .*\[0, 0\] sums to 0"),
+        ([1.0, 2.0], [0.5, 0.6], ValueError, r"must sum to 1 \(then δ = softmax\(o\) - y\): \[0.5, 0.6\] sums to 1.1"),
+        ([1.0, 2.0], [Fraction(1, 2), Fraction(1, 3)], ValueError, "sums to 5/6; divide by the sum"),
         ([1.0, 2.0], True, TypeError, "class index .* not True"),
         ([1.0, 2.0], 1.0, TypeError, "class index"),
         ([], 0, ValueError, "non-empty list of logits"),
