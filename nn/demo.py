@@ -13,7 +13,8 @@ from pathlib import Path
 
 from autograd import Scalar, Value, explore
 from autograd.draw import draw as draw_graph
-from autograd.draw import fmt, save_svg
+from autograd.draw import save_svg
+from autograd.notation import number
 from nn.data import seed_example
 from nn.draw import draw as draw_structure
 from nn.loss import half_squared_error
@@ -107,7 +108,7 @@ class Report:
         """One line: the formula, the values found, ✓ if they equal the expected ones exactly."""
         ok = list(found) == list(expected)
         self.ok &= ok
-        values = ", ".join(fmt(v) for v in found)
+        values = ", ".join(number(v) for v in found)
         self.line(f"  {'✓' if ok else '✗'} {formula}: ({values})" + ("" if ok else f" expected {expected}"))
 
     def text(self) -> str:
@@ -137,8 +138,8 @@ def _check_row(
     _, o1, (o2,), (o3,) = flow
     w2 = model[1].parameters()
     delta4, delta3 = o3.grad, o2.grad
-    x = ", ".join(fmt(v.data) for v in flow[0])
-    report.line(f"row {r + 1}: x = ({x}), o^3_1 = {fmt(o3.data)}, y = {fmt(y[0])}")
+    x = ", ".join(number(v.data) for v in flow[0])
+    report.line(f"row {r + 1}: x = ({x}), o^3_1 = {number(o3.data)}, y = {number(y[0])}")
     report.check("δ^4_1 = o^3_1 - y (Loss)", [delta4], [o3.data - y[0]])
     report.check("δ^3_1 = δ^4_1 if o^2_1 ≥ 0 else 0 (ReLU)", [delta3], [delta4 if o2.data >= 0 else 0])
     flow_back = [delta3 * w.data for w in w2]

@@ -211,7 +211,7 @@ def test_parameters_and_repr() -> None:
 
 
 def test_gamma_beta_mu_sigma_are_labelled_as_the_article_with_the_layer_s_place() -> None:
-    """γ_{k,f}, β_{k,f} (features and channels from 1), and the nodes μ_{k,f}, σ_{k,f} of a training forward."""
+    """γ_{k,f}, β_{k,f} (features and channels from 1), and the nodes μ_{k,f}, σ_{k,f} of training."""
     lone = BatchNorm1D(2)
     assert [p.label for p in lone.parameters()] == ["γ_{k,1}", "γ_{k,2}", "β_{k,1}", "β_{k,2}"]
     model = Sequential(Conv2D(1, 2, 1, seed=0), BatchNorm2D(2), ReLU())

@@ -141,7 +141,7 @@ def test_fit_learns_three_classes_with_cross_entropy() -> None:
         ([1.0, 2.0], [1.0], ValueError, "2 logits but 1 target probabilities"),
         ([1.0, 2.0], [1.5, -0.5], ValueError, r"probabilities in \[0, 1\], got 1.5"),
         ([1.0, 2.0], [0, 0], ValueError, r"must sum to 1 .*\[0, 0\] sums to 0"),
-        ([1.0, 2.0], [0.5, 0.6], ValueError, r"must sum to 1 \(then δ = softmax\(o\) - y\): \[0.5, 0.6\] sums to 1.1"),
+        ([1.0, 2.0], [0.5, 0.6], ValueError, r"\(then δ = softmax\(o\) - y\): \[0.5, 0.6\] sums to 1.1"),
         ([1.0, 2.0], [Fraction(1, 2), Fraction(1, 3)], ValueError, "sums to 5/6; divide by the sum"),
         ([1.0, 2.0], True, TypeError, "class index .* not True"),
         ([1.0, 2.0], 1.0, TypeError, "class index"),
