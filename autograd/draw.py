@@ -337,7 +337,9 @@ def draw_collapsed(
     its outputs), the other nodes as records; `collapse` True collapses every innermost group, a
     collection of names those groups."""
     names = None if isinstance(collapse, bool) else _collapse_names(collapse, groups)
-    picture = canvas(rankdir)
+    picture = canvas(rankdir, ranksep="0.2", nodesep="0.1", fontsize="14")  # readable at column width
+    picture.attr("node", fontsize="16", margin="0.04,0.02")
+    picture.attr("edge", arrowsize="0.5")
     box_of: dict[Value, str] = {}
     boxes: dict[str, list[Value]] = {}
     shut: dict[str, Group] = {}  # box -> the group it collapses
@@ -355,16 +357,19 @@ def draw_collapsed(
     links = [(p, node) for node in order for p in node.parents if box_of[p] != box_of[node]]
     exits = {p for p, _ in links} | {out}  # the nodes that a box passes on
     around: dict[Group, list[str]] = {}  # each box inside the cluster of the group around it
-    for name, nodes in boxes.items():
+    for name, nodes in sorted(boxes.items(), key=lambda box: _place(shut.get(box[0]))):
         last = nodes[-1]  # the group's output, in topological order
         group = shut.get(name)
         leaf_fill = LEAF if last.is_leaf() else "white"
         fill = OUTPUT if last is out else CLUSTER if group is not None else leaf_fill
-        title = f"{group.name} ({len(nodes)} nodes)" if group is not None else typeset(last.label) or last.op
+        title = (
+            [group.name, f"{len(nodes)} nodes"]
+            if group is not None
+            else [typeset(last.label or "") or last.op]
+        )
         outputs = [v for v in nodes if v in exits]
-        fields = [title, f"data {number(last.data)}", f"grad {number(last.grad)}"]
-        if len(outputs) > 1:
-            fields[1:] = [f"{len(outputs)} outputs"]
+        values = [f"data {number(last.data)}", f"grad {number(last.grad)}"]
+        fields = title + (values if len(outputs) <= 1 else [f"{len(outputs)} outputs"])
         body = " | ".join(escape(field) for field in fields if field)
         body = body if rankdir in ("LR", "RL") else "{" + body + "}"
         picture.node(name, body, shape="record", style="filled", fillcolor=fill)
@@ -377,6 +382,12 @@ def draw_collapsed(
     caption = escape("grey box: a group (neuron or layer) drawn as one, with its output's data and grad")
     picture.attr(label=caption + "\\l", labelloc="b", labeljust="l")
     return picture
+
+
+def _place(group: Group | None) -> tuple[int, ...]:
+    """Where a box is declared: grouped boxes in the order their groups were made (neuron 1 before 2, so
+    Graphviz draws a layer's neurons 1..n from the top), each after the other boxes of its container."""
+    return () if group is None else tuple(g.serial for g in group.path())
 
 
 def _collapse_names(collapse: Collection[str], groups: Groups) -> set[str]:

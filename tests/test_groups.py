@@ -86,17 +86,35 @@ def test_the_issues_mlp_is_refused_flat_and_drawn_collapsed(tmp_path) -> None:
         draw(loss, groups=groups)
     picture = draw(loss, groups=groups, collapse=True)
     boxes = re.findall(r"^\s*(g\d+|v\d+) \[label=", picture.source, flags=re.M)
-    assert len(boxes) == 2 + 16 + 16 + 16 + 16 + 1 + 3  # inputs, neurons and relus, the loss's nodes
-    assert picture.source.count('label="Linear(') == 3 and "neuron 16 (34 nodes)" in picture.source
+    assert len(boxes) == 2 + 16 + 16 + 16 + 16 + 1 + 4  # inputs, neurons and relus, the loss's nodes (Σ too)
+    assert picture.source.count('label="Linear(') == 3 and "neuron 16 | 34 nodes" in picture.source
     svg = save_svg(picture, tmp_path / "mlp.svg").read_text(encoding="utf-8")
-    assert "neuron 16 (34 nodes)" in svg
+    assert "neuron 16" in svg and "34 nodes" in svg
+
+
+def test_a_collapsed_layer_lists_its_neurons_1_to_n_top_to_bottom_at_a_readable_size(tmp_path) -> None:
+    """The neurons' boxes are declared in order (Graphviz keeps it: neuron 1 on top), the text at least
+    6 points once the picture is scaled to the column (COLUMN_INCHES)."""
+    _, groups, loss = mlp_loss()
+    picture = draw(loss, groups=groups, collapse=True)
+    titles = re.findall(r'label="(neuron \d+) \| \d+ nodes', picture.source)
+    assert titles[:16] == [f"neuron {j}" for j in range(1, 17)]
+    svg = save_svg(picture, tmp_path / "mlp.svg").read_text(encoding="utf-8")
+    scale = float(re.search(r"scale\(([\d.]+)", svg).group(1))  # type: ignore[union-attr]
+    sizes = {float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)}
+    assert min(sizes) * scale >= 6
+    ys = {}
+    for match in re.finditer(r'<text[^>]* y="([\d.-]+)"[^>]*>(neuron \d+)</text>', svg):
+        ys.setdefault(match.group(2), []).append(float(match.group(1)))
+    first_layer = [min(ys[f"neuron {j}"]) for j in range(1, 17)]
+    assert first_layer == sorted(first_layer)  # 1 at the top, 16 at the bottom
 
 
 def test_collapse_needs_groups_and_counts_boxes_against_max_nodes() -> None:
     _, groups, loss = mlp_loss()
     with pytest.raises(TypeError, match="collapse=True needs groups"):
         draw(loss, collapse=True)
-    with pytest.raises(ValueError, match="collapses to 70 boxes, more than max_nodes=50"):
+    with pytest.raises(ValueError, match="collapses to 71 boxes, more than max_nodes=50"):
         draw(loss, groups=groups, collapse=True, max_nodes=50)
 
 
@@ -104,7 +122,7 @@ def test_collapse_by_name_draws_one_layer_as_one_box(tmp_path) -> None:
     _, groups, loss = mlp_loss()
     picture = draw(loss, groups=groups, collapse={"Linear(16→16)"}, max_nodes=500)
     source = picture.source
-    assert "Linear(16→16) (544 nodes) | 16 outputs" in source and "neuron 3 (34 nodes)" not in source
+    assert "Linear(16→16) | 544 nodes | 16 outputs" in source and "neuron 3 | 34 nodes" not in source
     assert "subgraph cluster_" in source and 'label="neuron 3"' in source  # the other layers stay open
     boxes = re.findall(r"^\s*(g\d+|v\d+) \[label=", source, re.M)
     assert len(boxes) == len(topological_order(loss)) - 544 + 1
