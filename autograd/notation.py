@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+__all__ = ["INFIX", "SUBSCRIPT", "SUPERSCRIPT", "latex_text", "number", "typeset"]
+
 SUPERSCRIPT = dict(
     zip(
         "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWαβγδεθιφχ,′' ",

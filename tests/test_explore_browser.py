@@ -238,11 +238,31 @@ def test_the_quiz_takes_a_fraction_for_exact_data(tmp_path, open_page) -> None:
     page = open_page(explore(y, quiz=True).save(tmp_path / "page.html"))
     page.page.locator('[data-role="answer"]').fill("1/5800")
     page.button("Answer").click()
-    assert page.text("verdict") == f"✓ right: data of x = {1 / 5800!r}"
+    assert page.text("verdict") == "✓ right: data of x = 1/5800"  # in the node's kind, as the picture shows it
     page.page.locator('[data-role="answer"]').fill("3/5800")
     page.button("Answer").click()
-    assert page.text("verdict").startswith("✓ right: data of y = 0.000517")
+    assert page.text("verdict") == "✓ right: data of y = 3/5800"
     assert page.text("formula") == "y = x·3 = 1/5800 · 3 = 3/5800"
+
+
+def test_the_quiz_answers_15_29_in_the_node_s_kind_and_names_nodes_as_the_series(tmp_path, open_page) -> None:
+    """An exact answer is shown as the fraction it is, a float to 4 digits; labels typeset (w²ʼ¹₃)."""
+    w = Value(Fraction(15, 29), "w^{2,1}_3")
+    o = Value(2.0, "o^1_3") * w
+    o.label = "o^2_1"
+    page = open_page(explore(o, quiz=True).save(tmp_path / "page.html"))
+    answer = page.page.locator('[data-role="answer"]')
+    assert page.text("quiz-question") == "data of w²ʼ¹₃ ="
+    answer.fill("0.5")
+    page.button("Answer").click()
+    assert page.text("verdict") == "✗ no: data of w²ʼ¹₃ = 15/29"
+    answer.fill("2")
+    page.button("Answer").click()
+    answer.fill("1.034")
+    page.button("Answer").click()
+    assert page.text("verdict") == "✓ right: data of o²₁ = 1.034"
+    text = page.page.inner_text("body") + page.page.inner_html(".ig-graph")
+    assert "w²ʼ¹₃" in text and "^{" not in text and "_{" not in text
 
 
 def test_a_250_node_graph_steps_to_the_end(tmp_path, open_page) -> None:
