@@ -238,7 +238,7 @@ def test_the_quiz_takes_a_fraction_for_exact_data(tmp_path, open_page) -> None:
     page = open_page(explore(y, quiz=True).save(tmp_path / "page.html"))
     page.page.locator('[data-role="answer"]').fill("1/5800")
     page.button("Answer").click()
-    assert page.text("verdict") == "✓ right: data of x = 1/5800"  # in the node's kind, as the picture shows it
+    assert page.text("verdict") == "✓ right: data of x = 1/5800"  # in the node's kind
     page.page.locator('[data-role="answer"]').fill("3/5800")
     page.button("Answer").click()
     assert page.text("verdict") == "✓ right: data of y = 3/5800"
