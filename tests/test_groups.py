@@ -12,7 +12,7 @@ from nn import MLP, Linear, half_squared_error
 
 
 def mlp_loss(**kwargs):  # type: ignore[no-untyped-def]
-    """An MLP 2-16-16-1 on one sample (711 Values), its nodes grouped, backward done."""
+    """An MLP 2-16-16-1 on one sample (712 Values), its nodes grouped, backward done."""
     model = MLP(2, [16, 16, 1], seed=7)
     with record_groups() as groups:
         out = model([0.5, -1.0])
