@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from autograd import Scalar, Value, explore
+from autograd import Scalar, Value, explore, typeset
 from autograd.draw import draw as draw_graph
 from autograd.draw import save_svg
 from autograd.notation import number
@@ -47,7 +47,7 @@ def main(out_dir: str | Path = "out") -> bool:
             w = model[1].parameters()[PICTURED_WEIGHT]
             save_svg(draw_graph(loss, highlight=w, params=model.parameters()), out / "example_graph.svg")
             save_svg(draw_structure(model[1], flow[1:3], k=2), out / "linear_structure.svg")
-            title = f"The series' Example, row {r + 1}: {w.label}"
+            title = f"The series' Example, row {r + 1}: {typeset(w.label or '')}"
             explore(loss, wrt=w).save(out / "explorer.html", title)
         sgd.step()
     w2 = example.w2
@@ -100,7 +100,8 @@ class Report:
         self.ok = True
 
     def line(self, text: str) -> None:
-        """Print a line and keep it."""
+        """Print a line and keep it, its names typeset as the series prints them (w^{2,1}_i as w²ʼ¹ᵢ)."""
+        text = typeset(text)
         print(text)
         self.lines.append(text)
 

@@ -15,16 +15,17 @@ def test_the_demo_writes_the_pictures_and_the_report(tmp_path, capsys) -> None:
     report = (out / "report.txt").read_text(encoding="utf-8")
     assert report == capsys.readouterr().out
     assert "✗" not in report and report.rstrip().endswith("All boxed formulas hold.")
-    assert "✓ δ^2_i = δ^3_1 · w^{2,1}_i (Linear, learning flow): (-1/200, 3/11600, -1/5800)" in report
-    assert "✓ δw^{2,1}_i = δ^3_1 · o^1_i (Linear, weights): (0, -2000, -3000)" in report
-    assert "✓ new outputs o^3_1, as printed: (0.43, 1, 1.3)" in report
+    assert "✓ δ²ᵢ = δ³₁ · w²ʼ¹ᵢ (Linear, learning flow): (-1/200, 3/11600, -1/5800)" in report
+    assert "✓ δw²ʼ¹ᵢ = δ³₁ · o¹ᵢ (Linear, weights): (0, -2000, -3000)" in report
+    assert "✓ new outputs o³₁, as printed: (0.43, 1, 1.3)" in report
+    assert "^{" not in report and "_{" not in report
     assert "✓ new losses, as printed: (0.01, 0, 0.16)" in report
     graph = (out / "example_graph.svg").read_text(encoding="utf-8")
-    assert "<svg" in graph and "#dc2626" in graph and "the 2 paths of impacts of w^{2,1}_3" in graph
+    assert "<svg" in graph and "#dc2626" in graph and "the 2 paths of impacts of w²ʼ¹₃" in graph
     structure = (out / "linear_structure.svg").read_text(encoding="utf-8")
     assert "<svg" in structure and "δw = &#45;3000" in structure and "L2 = Linear" in structure
     page = (out / "explorer.html").read_text(encoding="utf-8")
-    assert "<title>The series&#x27; Example, row 3: w^{2,1}_3</title>" in page and "∂loss/∂w^{2,1}_3" in page
+    assert "<title>The series&#x27; Example, row 3: w²ʼ¹₃</title>" in page and "∂loss/∂w²ʼ¹₃" in page
 
 
 def test_a_failed_check_is_marked_and_fails_the_report(capsys) -> None:
