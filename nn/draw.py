@@ -72,6 +72,7 @@ def draw(
                 f"max_weights={max_weights}: draw a smaller layer, or pass a larger max_weights"
             )
     widths = _widths(layers, flow)
+    data_in = layers[0].input_layer  # the data X^1 go into the input layer L1 (its neurons: o^1)
 
     picture = canvas(rankdir, nodesep="0.3", ranksep="1.2" if show_weights else "0.7")
     picture.attr("edge", arrowsize="0.6")
@@ -82,7 +83,9 @@ def draw(
             column.attr(rank="same")
             ids = [f"c{c}n{i}" for i in range(width)]
             for i, neuron in enumerate(neurons):
-                label = _neuron_label(_level(first, c - 1), _level(first, c), i + 1, neuron)
+                label = _neuron_label(
+                    _level(first, c - 1), _level(first, c), i + 1, neuron, data_in=c == 0 and data_in
+                )
                 column.node(ids[i], label, shape="circle", style="filled", fillcolor=NEURON, margin="0.02")
             if c in biased:
                 ids.append(f"c{c}bias")
@@ -165,9 +168,12 @@ def _weight_label(name: str, weight: Value, seen: bool) -> str:
     return _rows(lines)
 
 
-def _neuron_label(level: str, next_level: str, i: int, neuron: Value | Scalar | None) -> str:
-    """o^level_i in a circle; under it the value o and the learning flow δ^{level+1}_i it received."""
-    lines = [_indexed("o", level, i)]
+def _neuron_label(
+    level: str, next_level: str, i: int, neuron: Value | Scalar | None, data_in: bool = False
+) -> str:
+    """o^level_i in a circle (the data X^{level+1}_i when `data_in`: the input layer's input); under it the
+    value and the learning flow δ^{level+1}_i it received."""
+    lines = [_indexed("X", next_level, i) if data_in else _indexed("o", level, i)]
     if neuron is not None:
         data = neuron.data if isinstance(neuron, Value) else neuron
         lines[0] += f" = {escape(number(data))}"

@@ -73,7 +73,8 @@ def test_the_examples_l2_after_backward_shows_the_articles_numbers() -> None:
     assert len([e for e in edges(whole) if "xlabel=Input1D" in e]) == 3
     assert len([e for e in edges(whole) if "xlabel=ReLU" in e]) == 1
     assert "L1 = Input1D(n=3)\\lL2 = Linear" in whole
-    assert "= 2000" in label_of(whole, "c0n1") and "δ" not in label_of(whole, "c0n1")  # plain data
+    assert "X¹₂ = 2000" in label_of(whole, "c0n1") and "δ" not in label_of(whole, "c0n1")  # plain data
+    assert "o¹₂ = 2000" in label_of(whole, "c1n1") and "o³₁ = 0" in label_of(whole, "c3n0")  # o1, o3
 
 
 def test_a_model_without_its_flow_is_drawn_from_its_sizes() -> None:
