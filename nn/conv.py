@@ -137,17 +137,12 @@ class Conv2D(Module):
             [[[Value(w) for w in row] for row in kernel] for kernel in kernels] for kernels in weight
         ]
         self.bias = None if bias is None else [Value(b) for b in bias]
-        self._label(None)
+        self.label_parameters()
 
-    def number(self, k: int) -> int:
-        """Make this layer L^k: its kernels ker^{k,o,c}_{u,v}, its biases b^{k,o}."""
-        self._label(k)
-        return k + 1
-
-    def _label(self, k: int | None) -> None:
-        """Label the weights as the convolution article: channels o, c from 1, positions u, v from 0."""
-        self.k = k
-        level = "k" if k is None else k
+    def label_parameters(self) -> None:
+        """Label the kernels ker^{k,o,c}_{u,v} and biases b^{k,o} as the convolution article: channels o, c
+        from 1, positions u, v from 0 (the letter k when k is None)."""
+        level = "k" if self.k is None else self.k
         for o, kernels in enumerate(self.weight):
             for c, kernel in enumerate(kernels):
                 for u, row in enumerate(kernel):

@@ -55,7 +55,8 @@ class Linear(Module):
         rng = random.Random(seed)
         rows = [_initial_row(n_in, rng) for _ in range(n_out)]
         self.weight, self.bias = _weights(rows, [0.0] * n_out if bias else None)
-        self._label(k)
+        self.k = k
+        self.label_parameters()
 
     @classmethod
     def from_weights(
@@ -64,18 +65,13 @@ class Linear(Module):
         """The layer with w^{k,j}_i = weights[j-1][i-1] and b^k_j = biases[j-1] (no bias when None)."""
         layer = cls.__new__(cls)
         layer.weight, layer.bias = _weights(weights, biases)
-        layer._label(k)
+        layer.k = k
+        layer.label_parameters()
         return layer
 
-    def number(self, k: int) -> int:
-        """Make this layer L^k: its weights w^{k,j}_i, its biases b^k_j."""
-        self._label(k)
-        return k + 1
-
-    def _label(self, k: int | None) -> None:
-        """Label the weights w^{k,j}_i and biases b^k_j as in the series (from 1; a literal k when None)."""
-        self.k = k
-        level = "k" if k is None else k
+    def label_parameters(self) -> None:
+        """Label the weights w^{k,j}_i and biases b^k_j as the series (from 1; the letter k when None)."""
+        level = "k" if self.k is None else self.k
         for j, row in enumerate(self.weight):
             for i, w in enumerate(row):
                 w.label = f"w^{{{level},{j + 1}}}_{i + 1}"

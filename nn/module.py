@@ -118,7 +118,14 @@ class Module:
     def number(self, k: int) -> int:
         """Make this layer L^k of its model (its weights labelled so); the number of the layer after it."""
         self.k = k
+        self.label_parameters()
         return k + 1
+
+    def label_parameters(self) -> None:
+        """Label the weights as the series names them in layer L^k (k = self.k, the letter k when None).
+
+        Layers with weights (Linear, Conv2D, BatchNorm) say how; a layer without any has none to label.
+        """
 
     def forward(self, x: Any) -> Any:
         """The information flow through the module (each subclass defines it)."""

@@ -49,20 +49,15 @@ class BatchNorm(Module):
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.weight = [Value(1.0) for f in range(num_features)] if affine else None
         self.bias = [Value(0.0) for f in range(num_features)] if affine else None
-        self._label(None)
+        self.label_parameters()
         self.running_mean: list[Scalar] = [0.0] * num_features
         self.running_var: list[Scalar] = [1.0] * num_features
         self._batch_mean: list[Value] | None = None
         self._batch_std: list[Value] | None = None
 
-    def number(self, k: int) -> int:
-        """Make this layer L^k: its weights γ_{k,f}, β_{k,f}, and in training its nodes μ_{k,f}, σ_{k,f}."""
-        self._label(k)
-        return k + 1
-
-    def _label(self, k: int | None) -> None:
-        """Label γ_{k,f} and β_{k,f} as the normalization article (f from 1; a literal k when None)."""
-        self.k = k
+    def label_parameters(self) -> None:
+        """Label γ_{k,f} and β_{k,f} as the normalization article (f from 1; the letter k when k is None);
+        each training forward labels its nodes μ_{k,f} and σ_{k,f}."""
         for name, params in (("γ", self.weight), ("β", self.bias)):
             for f, p in enumerate(params or []):
                 p.label = self._name(name, f)
