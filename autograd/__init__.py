@@ -8,15 +8,19 @@ from autograd.explore import explore
 from autograd.files import write_atomically
 from autograd.groups import group, is_recording_groups, record_groups
 from autograd.impacts import Path, count_paths, explain, impacts
+from autograd.kinds import Scalar
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.notation import typeset
-from autograd.scalars import Scalar
+from autograd.rules import OPS, Op
 from autograd.value import Value
-from autograd.value import sum as sum  # not in __all__: `from autograd import *` keeps Python's sum
+from autograd.value import max as max  # max and sum are not in __all__: `from autograd import *` keeps
+from autograd.value import sum as sum  # Python's own
 
 __all__ = [
+    "OPS",
     "Compiled",
     "GradcheckError",
+    "Op",
     "Path",
     "Scalar",
     "Value",

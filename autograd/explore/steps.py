@@ -24,8 +24,8 @@ from autograd.impacts import (
     operands,
     path_counts,
 )
+from autograd.kinds import Scalar
 from autograd.notation import INFIX, number
-from autograd.scalars import Scalar
 from autograd.value import Value
 
 if TYPE_CHECKING:
