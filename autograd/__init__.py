@@ -10,11 +10,12 @@ from autograd.groups import group, is_recording_groups, record_groups
 from autograd.impacts import Path, count_paths, explain, impacts
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.notation import typeset
-from autograd.scalars import Scalar
+from autograd.scalars import MAX_EXACT_BITS, Scalar
 from autograd.value import Value
 from autograd.value import sum as sum  # not in __all__: `from autograd import *` keeps Python's sum
 
 __all__ = [
+    "MAX_EXACT_BITS",
     "Compiled",
     "GradcheckError",
     "Path",

@@ -222,7 +222,7 @@ _UNARY = """
 def {method}(self):
     x = self.data
     {kind}
-    out = {forward}
+    {compute}
     {node_of_self}
 """
 
@@ -232,13 +232,13 @@ def {method}(self, other):
     if type(other) is Value or isinstance(other, Value):
         y = other.data
         {kind_if_used}
-        out = {forward}
+        {compute_8}
         {node_with_value}
     if not ({is_constant}):
         return NotImplemented
     {kind}
     {y_from_other}
-    out = {forward}
+    {compute}
     {node_with_constant}
 """
 
@@ -247,7 +247,7 @@ def {method}(self, other):
     x = self.data
     {kind}
     y = k.constant(other)
-    out = {forward}
+    {compute}
     {node_with_constant}
 """
 
@@ -258,14 +258,20 @@ def {reflected}(self, other):
     y = self.data
     {kind_y}
     {x_from_other}
-    out = {forward}
+    {compute}
     {node_reflected}
 """
+
+# The result `out`: a Fraction met with a float gives a float, whose overflow names the op.
+_COMPUTE = """try:
+    out = {forward}
+except OverflowError as error:
+    raise OverflowError(f"{name}: beyond a float's range ({{error}})") from None"""
 
 # The new node `out` (one object, no call) with its operands and local derivatives, returned: under
 # no_grad (or detect_anomaly, see _records) it may stay a leaf.
 _MAKE_NODE = """if type(out) is not float:
-    out = coerce(out)
+    out = coerce(out, {name!r})
 node = _new(Value)
 node.data = out
 node.grad = 0
@@ -306,6 +312,10 @@ def _operator_source(rule: Rule) -> str:
         """The conversion of the constant operand into `target`, indented to its place in a template."""
         return _FROM_OTHER.format(target, as_constant=_AS_CONSTANT, name=rule.name).replace("\n", "\n    ")
 
+    def compute(indent: int) -> str:
+        """The forward computation, indented to its place in a template."""
+        return _COMPUTE.format(forward=rule.forward, name=rule.name).replace("\n", "\n" + " " * indent)
+
     template = _UNARY if rule.arity == 1 else _BINARY if rule.dy is not None else _WITH_CONSTANT
     fields = {
         **vars(rule),
@@ -319,6 +329,8 @@ def _operator_source(rule: Rule) -> str:
         "node_reflected": node(4, "x", "None", "self", rule.dy),
         "kind_y": _KIND.format("y"),
         "is_constant": _IS_CONSTANT,
+        "compute": compute(4),
+        "compute_8": compute(8),
     }
     source = template.format(**fields)
     if rule.reflected:
@@ -369,7 +381,7 @@ def sum(terms: Iterable[Value]) -> Value:
         else:
             out += term.data
     if type(out) is not float:
-        out = coerce(out)
+        out = coerce(out, "sum")
     node = _new(Value)
     node.data = out
     node.grad = 0
