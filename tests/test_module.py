@@ -307,12 +307,17 @@ def test_save_refuses_an_empty_path_a_fifo_a_folder_and_a_device(tmp_path: Path,
 def test_load_of_a_fifo_is_refused_without_waiting_on_it(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    signal.alarm(10)  # a hang fails the test instead of stalling the run
+    def stalled(*_: object) -> None:
+        raise TimeoutError("load() waited on a FIFO")
+
+    previous = signal.signal(signal.SIGALRM, stalled)  # a hang fails the test instead of stalling the run
+    signal.alarm(10)
     try:
         with pytest.raises(ValueError, match="not a regular file"):
             load(Linear.from_weights([[0.5]]), fifo)
     finally:
         signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_costly_number_is_refused_within_a_second(tmp_path: Path) -> None:
