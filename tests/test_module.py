@@ -292,16 +292,20 @@ def test_saving_to_a_symbolic_link_writes_its_target_and_keeps_the_link(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]
 
 
-@pytest.mark.parametrize("special", ["", "fifo", "folder", "/dev/null"])
+@pytest.mark.parametrize("special", ["", "fifo", "folder", "device"])
 def test_save_refuses_an_empty_path_a_fifo_a_folder_and_a_device(tmp_path: Path, special: str) -> None:
-    target = {"fifo": tmp_path / "fifo", "folder": tmp_path}.get(special, special)
+    places = {"fifo": tmp_path / "fifo", "folder": tmp_path, "device": tmp_path / "null"}
+    target = places.get(special, special)
     if special == "fifo":
         os.mkfifo(target)
+    if special == "device":  # reached through a link: code that replaced the link would leave /dev/null be
+        target.symlink_to("/dev/null")
     before = sorted(tmp_path.iterdir())
     with pytest.raises(ValueError, match="cannot write") as error:
         save(Linear.from_weights([[0.5]]), target)
     assert repr(os.fspath(target)) in str(error.value)
     assert sorted(tmp_path.iterdir()) == before
+    assert Path("/dev/null").is_char_device()
 
 
 def test_load_of_a_fifo_is_refused_without_waiting_on_it(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ function parseAnswer(text) {
 // The graph's SVG (Graphviz's output) as an element, parsed as XML: nothing in it is read as HTML.
 function parseSvg(text) {
   const parsed = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
-  if (parsed.namespaceURI !== "http://www.w3.org/2000/svg") throw new Error("the Explorer's SVG does not parse");
-  return document.importNode(parsed, true);
+  if (parsed.localName !== "svg") throw new Error("the Explorer's SVG does not parse");
+  return document.adoptNode(parsed);
 }
 
 function render({ model, el }) {
