@@ -8,7 +8,7 @@ from autograd.explore import explore
 from autograd.files import write_atomically
 from autograd.groups import group, is_recording_groups, record_groups
 from autograd.impacts import Path, count_paths, explain, impacts
-from autograd.kinds import Scalar
+from autograd.kinds import MAX_EXACT_BITS, Scalar
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.notation import typeset
 from autograd.rules import OPS, Op
@@ -17,6 +17,7 @@ from autograd.value import max as max  # max and sum are not in __all__: `from a
 from autograd.value import sum as sum  # Python's own
 
 __all__ = [
+    "MAX_EXACT_BITS",
     "OPS",
     "Compiled",
     "GradcheckError",

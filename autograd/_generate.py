@@ -90,7 +90,7 @@ _UNARY = '''
     def {method}(self) -> Value:
         """{doc}"""
         x = self._data
-        {kind_if_used}out = {forward}
+        {kind_if_used}{compute_8}
         {node_of_self}
 '''
 
@@ -100,13 +100,13 @@ _BINARY = '''
         x = self._data
         if type(other) is Value or isinstance(other, Value):
             y = other._data
-            {kind_if_used}out = {forward}
+            {kind_if_used}{compute_12}
             {node_with_value}
         if not ({is_constant}):
             return NotImplemented
         {kind}
         {y_from_other}
-        out = {forward}
+        {compute_8}
         {node_with_constant}
 '''
 
@@ -116,7 +116,7 @@ _WITH_CONSTANT = '''
         x = self._data
         {kind}
         y = k.constant(other)
-        out = {forward}
+        {compute_8}
         {node_with_constant}
 '''
 
@@ -128,14 +128,14 @@ _REFLECTED = '''
         y = self._data
         {kind_y}
         {x_from_other}
-        out = {forward}
+        {compute_8}
         {node_reflected}
 '''
 
 # The new node `out` (one object, no call) with its operands and local derivatives, returned: under
 # no_grad (or detect_anomaly, see autograd.mode.records) it may stay a leaf.
 _MAKE_NODE = """if type(out) is not float:
-    out = coerce(out)
+    out = coerce(out, {name!r})
 node = _new(Value)
 node._data = out
 node.grad = 0
@@ -149,6 +149,12 @@ node._dx = {dx}
 node._y = {y}
 node._dy = {dy}
 return node"""
+
+# The value `out`: a Fraction met with a float gives a float, whose overflow names the op.
+_COMPUTE = """try:
+    out = {forward}
+except OverflowError as error:
+    raise OverflowError(f"{name}: beyond a float's range ({{error}})") from None"""
 
 # The constant operand `other` converted to the kind, into `{0}` (x or y); an overflow names the op. A
 # float or int constant beside float data is converted here; other kinds convert their own.
@@ -183,6 +189,10 @@ def operator_source(op: Op, rule: str) -> str:
         code = _FROM_OTHER.format(target, name=op.name)
         return code.replace("\n", "\n        ")
 
+    def compute(indent: int) -> str:
+        """The computation of the value, indented to its place in a template."""
+        return _COMPUTE.format(forward=forward, name=op.name).replace("\n", "\n" + " " * indent)
+
     template = _UNARY if op.arity == 1 else _BINARY if op.dy is not None else _WITH_CONSTANT
     uses_kind = "k." in f"{forward} {dx} {dy}"
     fields = {
@@ -200,6 +210,8 @@ def operator_source(op: Op, rule: str) -> str:
         "node_reflected": node(8, "x", "None", "self", dy, "(self,)"),
         "kind_y": _KIND.format("y"),
         "is_constant": _IS_CONSTANT,
+        "compute_8": compute(8),
+        "compute_12": compute(12),
     }
     source = template.format(**fields)
     if reflected:

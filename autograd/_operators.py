@@ -61,9 +61,12 @@ class Operators:
         x = self._data
         if type(other) is Value or isinstance(other, Value):
             y = other._data
-            out = x + y
+            try:
+                out = x + y
+            except OverflowError as error:
+                raise OverflowError(f"+: beyond a float's range ({error})") from None
             if type(out) is not float:
-                out = coerce(out)
+                out = coerce(out, '+')
             node = _new(Value)
             node._data = out
             node.grad = 0
@@ -87,9 +90,12 @@ class Operators:
                 y = k.constant(other)
         except OverflowError as error:
             raise OverflowError(f"+: {error}") from None
-        out = x + y
+        try:
+            out = x + y
+        except OverflowError as error:
+            raise OverflowError(f"+: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, '+')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -122,9 +128,12 @@ class Operators:
                 x = k.constant(other)
         except OverflowError as error:
             raise OverflowError(f"+: {error}") from None
-        out = x + y
+        try:
+            out = x + y
+        except OverflowError as error:
+            raise OverflowError(f"+: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, '+')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -149,9 +158,12 @@ class Operators:
         x = self._data
         if type(other) is Value or isinstance(other, Value):
             y = other._data
-            out = x - y
+            try:
+                out = x - y
+            except OverflowError as error:
+                raise OverflowError(f"-: beyond a float's range ({error})") from None
             if type(out) is not float:
-                out = coerce(out)
+                out = coerce(out, '-')
             node = _new(Value)
             node._data = out
             node.grad = 0
@@ -175,9 +187,12 @@ class Operators:
                 y = k.constant(other)
         except OverflowError as error:
             raise OverflowError(f"-: {error}") from None
-        out = x - y
+        try:
+            out = x - y
+        except OverflowError as error:
+            raise OverflowError(f"-: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, '-')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -210,9 +225,12 @@ class Operators:
                 x = k.constant(other)
         except OverflowError as error:
             raise OverflowError(f"-: {error}") from None
-        out = x - y
+        try:
+            out = x - y
+        except OverflowError as error:
+            raise OverflowError(f"-: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, '-')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -237,9 +255,12 @@ class Operators:
         x = self._data
         if type(other) is Value or isinstance(other, Value):
             y = other._data
-            out = x * y
+            try:
+                out = x * y
+            except OverflowError as error:
+                raise OverflowError(f"*: beyond a float's range ({error})") from None
             if type(out) is not float:
-                out = coerce(out)
+                out = coerce(out, '*')
             node = _new(Value)
             node._data = out
             node.grad = 0
@@ -263,9 +284,12 @@ class Operators:
                 y = k.constant(other)
         except OverflowError as error:
             raise OverflowError(f"*: {error}") from None
-        out = x * y
+        try:
+            out = x * y
+        except OverflowError as error:
+            raise OverflowError(f"*: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, '*')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -298,9 +322,12 @@ class Operators:
                 x = k.constant(other)
         except OverflowError as error:
             raise OverflowError(f"*: {error}") from None
-        out = x * y
+        try:
+            out = x * y
+        except OverflowError as error:
+            raise OverflowError(f"*: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, '*')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -326,9 +353,12 @@ class Operators:
         if type(other) is Value or isinstance(other, Value):
             y = other._data
             k = _FLOAT if type(x) is float else kind_of(x)
-            out = k.divide(x, y)
+            try:
+                out = k.divide(x, y)
+            except OverflowError as error:
+                raise OverflowError(f"/: beyond a float's range ({error})") from None
             if type(out) is not float:
-                out = coerce(out)
+                out = coerce(out, '/')
             node = _new(Value)
             node._data = out
             node.grad = 0
@@ -352,9 +382,12 @@ class Operators:
                 y = k.constant(other)
         except OverflowError as error:
             raise OverflowError(f"/: {error}") from None
-        out = k.divide(x, y)
+        try:
+            out = k.divide(x, y)
+        except OverflowError as error:
+            raise OverflowError(f"/: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, '/')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -387,9 +420,12 @@ class Operators:
                 x = k.constant(other)
         except OverflowError as error:
             raise OverflowError(f"/: {error}") from None
-        out = k.divide(x, y)
+        try:
+            out = k.divide(x, y)
+        except OverflowError as error:
+            raise OverflowError(f"/: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, '/')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -415,9 +451,12 @@ class Operators:
         if type(other) is Value or isinstance(other, Value):
             y = other._data
             k = _FLOAT if type(x) is float else kind_of(x)
-            out = k.power(x, y)
+            try:
+                out = k.power(x, y)
+            except OverflowError as error:
+                raise OverflowError(f"**: beyond a float's range ({error})") from None
             if type(out) is not float:
-                out = coerce(out)
+                out = coerce(out, '**')
             node = _new(Value)
             node._data = out
             node.grad = 0
@@ -441,9 +480,12 @@ class Operators:
                 y = k.constant(other)
         except OverflowError as error:
             raise OverflowError(f"**: {error}") from None
-        out = k.power(x, y)
+        try:
+            out = k.power(x, y)
+        except OverflowError as error:
+            raise OverflowError(f"**: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, '**')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -476,9 +518,12 @@ class Operators:
                 x = k.constant(other)
         except OverflowError as error:
             raise OverflowError(f"**: {error}") from None
-        out = k.power(x, y)
+        try:
+            out = k.power(x, y)
+        except OverflowError as error:
+            raise OverflowError(f"**: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, '**')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -500,9 +545,12 @@ class Operators:
         (the rule NEG in autograd.rules, over the kind k of the data)
         """
         x = self._data
-        out = -x
+        try:
+            out = -x
+        except OverflowError as error:
+            raise OverflowError(f"neg: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'neg')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -525,9 +573,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.exp(x)
+        try:
+            out = k.exp(x)
+        except OverflowError as error:
+            raise OverflowError(f"exp: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'exp')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -550,9 +601,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.log(x)
+        try:
+            out = k.log(x)
+        except OverflowError as error:
+            raise OverflowError(f"log: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'log')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -575,9 +629,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.log1p(x)
+        try:
+            out = k.log1p(x)
+        except OverflowError as error:
+            raise OverflowError(f"log1p: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'log1p')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -600,9 +657,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.sqrt(x)
+        try:
+            out = k.sqrt(x)
+        except OverflowError as error:
+            raise OverflowError(f"sqrt: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'sqrt')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -625,9 +685,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.sin(x)
+        try:
+            out = k.sin(x)
+        except OverflowError as error:
+            raise OverflowError(f"sin: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'sin')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -650,9 +713,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.cos(x)
+        try:
+            out = k.cos(x)
+        except OverflowError as error:
+            raise OverflowError(f"cos: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'cos')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -675,9 +741,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.tan(x)
+        try:
+            out = k.tan(x)
+        except OverflowError as error:
+            raise OverflowError(f"tan: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'tan')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -700,9 +769,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.tanh(x)
+        try:
+            out = k.tanh(x)
+        except OverflowError as error:
+            raise OverflowError(f"tanh: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'tanh')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -725,9 +797,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.sigmoid(x)
+        try:
+            out = k.sigmoid(x)
+        except OverflowError as error:
+            raise OverflowError(f"sigmoid: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'sigmoid')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -750,9 +825,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.softplus(x)
+        try:
+            out = k.softplus(x)
+        except OverflowError as error:
+            raise OverflowError(f"softplus: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'softplus')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -775,9 +853,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.abs(x)
+        try:
+            out = k.abs(x)
+        except OverflowError as error:
+            raise OverflowError(f"abs: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'abs')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -800,9 +881,12 @@ class Operators:
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.relu(x)
+        try:
+            out = k.relu(x)
+        except OverflowError as error:
+            raise OverflowError(f"relu: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'relu')
         node = _new(Value)
         node._data = out
         node.grad = 0
@@ -826,9 +910,12 @@ class Operators:
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
         y = k.constant(other)
-        out = k.leaky_relu(x, y)
+        try:
+            out = k.leaky_relu(x, y)
+        except OverflowError as error:
+            raise OverflowError(f"leaky_relu: beyond a float's range ({error})") from None
         if type(out) is not float:
-            out = coerce(out)
+            out = coerce(out, 'leaky_relu')
         node = _new(Value)
         node._data = out
         node.grad = 0

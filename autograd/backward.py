@@ -107,24 +107,28 @@ def backward(root: Value, grad: Scalar = 1, create_graph: bool = False) -> None:
         elif node.grad is None:  # set to None (PyTorch's zero_grad(set_to_none=True)): zero
             node.grad = zero
     root.grad += seed
-    for node in reversed(order):  # the fast path of _flow, on the nodes' .grad
-        g = node.grad
-        d = node._dx
-        if d:  # None (a constant operand or none) and an exact 0 pass nothing
-            x = node._x
-            if type(x) is tuple:  # a sum (∂Σ/∂term = 1: each term receives δ as it is) or a max
-                if type(d) is tuple:
-                    for term, local in zip(x, d):
-                        if local:
-                            term.grad += local * g
+    node = root
+    try:
+        for node in reversed(order):  # the fast path of _flow, on the nodes' .grad
+            g = node.grad
+            d = node._dx
+            if d:  # None (a constant operand or none) and an exact 0 pass nothing
+                x = node._x
+                if type(x) is tuple:  # a sum (∂Σ/∂term = 1: each term receives δ as it is) or a max
+                    if type(d) is tuple:
+                        for term, local in zip(x, d):
+                            if local:
+                                term.grad += local * g
+                    else:
+                        for term in x:
+                            term.grad += g
                 else:
-                    for term in x:
-                        term.grad += g
-            else:
-                x.grad += d * g
-        d = node._dy
-        if d:
-            node._y.grad += d * g
+                    x.grad += d * g
+            d = node._dy
+            if d:
+                node._y.grad += d * g
+    except OverflowError as error:  # an exact local derivative met with a float grad
+        raise OverflowError(f"backward through {node.op!r}: beyond a float's range ({error})") from None
     _check_gradients(order)
 
 

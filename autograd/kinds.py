@@ -19,16 +19,16 @@ from typing import Any
 
 Scalar = Any  # float | Fraction | sympy.Expr: the data a Value can hold
 
-MAX_EXACT_POWER_BITS = 1_000_000  # an exact power whose result would need more bits is refused
+MAX_EXACT_BITS = 200_000  # an exact result (numerator or denominator) with more bits is refused
 _SHORT_DIGITS = 30  # numbers longer than this are shortened in messages and reprs
 
 
-def coerce(data: object) -> Scalar:
-    """The data a Value stores for `data`: a float, a Fraction or a sympy expression."""
+def coerce(data: object, op: str = "Value") -> Scalar:
+    """The data a Value stores for `data` (made by `op`): a float, a Fraction or a sympy expression."""
     if isinstance(data, float):
         return float(data)  # numpy.float64 is a float subclass: store the plain float
     if isinstance(data, Fraction):
-        return data
+        return bounded(data, op)
     if is_symbolic(data):  # before Real: sympy numbers register as Real, yet stay symbolic
         return data
     if isinstance(data, numbers.Real):  # int, bool and numpy scalars
@@ -90,12 +90,30 @@ def _short_float(x: Fraction | int) -> str:
     return f"{mantissa:.1f}e{exponent:+d}"
 
 
+def bounded(x: Fraction, op: str) -> Fraction:
+    """x itself, or a ValueError naming `op` where x needs more than MAX_EXACT_BITS bits.
+
+    One bound for every exact result, so that each exact op on its operands takes well under a second.
+    """
+    bits = max(x.numerator.bit_length(), x.denominator.bit_length())
+    if bits > MAX_EXACT_BITS:
+        raise ValueError(
+            f"{op}: an exact result of {bits} bits, over the limit of exact results "
+            f"(MAX_EXACT_BITS = {MAX_EXACT_BITS}): use floats"
+        )
+    return x
+
+
 def to_float(x: Any) -> float:
-    """float(x), or an OverflowError that names a number too large for a float."""
+    """float(x), or an OverflowError that names a number too large for a float (numpy's long double too)."""
     try:
-        return float(x)
+        f = float(x)
     except OverflowError:
-        raise OverflowError(f"{number_text(x)} is too large for a float: use a Fraction") from None
+        f = math.inf if x > 0 else -math.inf
+    if math.isinf(f) and x != f:  # a finite number that float() could not hold
+        hint = "" if isinstance(x, Fraction) else ": use a Fraction"
+        raise OverflowError(f"{number_text(x)} is too large for a float{hint}")
+    return f
 
 
 def _saturated(x: Fraction) -> float:
@@ -263,6 +281,8 @@ class FloatKind(Kind):
         try:
             return x / y
         except ZeroDivisionError:
+            if y != 0:  # a Fraction too small for a float, met with a float
+                raise OverflowError(f"{number_text(x)} / {number_text(y)} is too large for a float") from None
             raise ZeroDivisionError(f"division by zero: {number_text(x)} / {number_text(y)}") from None
 
     @staticmethod
@@ -434,13 +454,13 @@ class ExactKind(FloatKind):
 
     @staticmethod
     def power(x: Scalar, n: Scalar) -> Scalar:
-        """x ** n: exact for an integer n (up to MAX_EXACT_POWER_BITS), else a float."""
+        """x ** n: exact for an integer n (up to MAX_EXACT_BITS), else a float."""
         if isinstance(x, Fraction) and isinstance(n, Fraction) and n.denominator == 1:
             bits = max(abs(x.numerator).bit_length(), abs(x.denominator).bit_length()) * abs(n.numerator)
-            if bits > MAX_EXACT_POWER_BITS and abs(x) != 1:
+            if bits > MAX_EXACT_BITS and abs(x) != 1:
                 raise ValueError(
                     f"pow: {number_text(x)} ** {number_text(n)} would need about {bits} bits, over the "
-                    f"limit of exact powers ({MAX_EXACT_POWER_BITS} bits)"
+                    f"limit of exact results (MAX_EXACT_BITS = {MAX_EXACT_BITS})"
                 )
             return FloatKind.power(x, n)
         return FloatKind.power(to_float(x), to_float(n))
@@ -488,6 +508,9 @@ class ExactKind(FloatKind):
         p, q = math.isqrt(x.numerator), math.isqrt(x.denominator)
         if p * p == x.numerator and q * q == x.denominator:
             return Fraction(p, q)
+        if max(x.numerator.bit_length(), x.denominator.bit_length()) > 1000:  # beyond a float: scale
+            shift = max(0, 64 - (x.numerator.bit_length() - x.denominator.bit_length()) // 2)
+            return to_float(Fraction(math.isqrt((x.numerator << 2 * shift) // x.denominator), 1 << shift))
         return math.sqrt(x.numerator) / math.sqrt(x.denominator) if x.denominator > 1 else math.sqrt(x)
 
     @staticmethod
@@ -507,12 +530,12 @@ class ExactKind(FloatKind):
 
     @staticmethod
     def sin(x: Scalar) -> Scalar:
-        """sin x as a float."""
+        """sin x as a float (an OverflowError beyond a float's range: the period is lost there)."""
         return math.sin(to_float(x))
 
     @staticmethod
     def cos(x: Scalar) -> Scalar:
-        """cos x as a float."""
+        """cos x as a float (an OverflowError beyond a float's range: the period is lost there)."""
         return math.cos(to_float(x))
 
     @staticmethod

@@ -220,7 +220,7 @@ def sum(terms: Iterable[Value]) -> Value:
         else:
             out += term._data
     if type(out) is not float:
-        out = coerce(out)
+        out = coerce(out, "sum")
     node = _new(Value)
     node._data = out
     node.grad = 0

@@ -11,6 +11,7 @@ gradients agree wherever no ReLU input is exactly 0.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -242,6 +243,8 @@ def to_torch(model: Module) -> torch.nn.Module:
         if not isinstance(p.data, (float, Fraction)):
             kind = type(p.data).__name__
             raise TypeError(f"parameter {name!r} holds a {kind}: to_torch takes float or Fraction weights")
+        if isinstance(p.data, Fraction) and abs(p.data) > _FLOAT_MAX:
+            raise OverflowError(f"parameter {name!r} is beyond a float's range: float64 cannot hold it")
     for twin in TWINS:
         if type(model) is twin.ours:
             return twin.to_torch(model, getattr(_torch().nn, twin.theirs))
@@ -253,8 +256,10 @@ def from_torch(module: torch.nn.Module) -> Module:
     """Our model of the same structure with the same weights (as floats), from float32 or float64.
 
     The inverse of to_torch: a torch.nn.Sequential becomes our Sequential, torch.nn.Identity an
-    Input1D. A layer without a row in TWINS, a custom torch.nn.Module, or a setting our layer does not
-    compute (a dilation, groups, Softmax over another dim, ...) is a TypeError naming it.
+    Input1D. A layer without a row in TWINS, a custom torch.nn.Module, a setting our layer does not
+    compute (a dilation, groups, Softmax over another dim, ...), a parameter or buffer our layers have
+    no place for (one registered on a Sequential) or a weight shared by two layers is a TypeError
+    naming it: nothing is dropped or untied silently.
     Where the two differ: ReLU'(0) is 0 in PyTorch and 1 here (the series' convention).
     """
     nn = _torch().nn
@@ -265,9 +270,43 @@ def from_torch(module: torch.nn.Module) -> Module:
             raise TypeError(f"parameter {name!r} is a {p.dtype} tensor: from_torch takes float weights")
     for twin in TWINS:
         if twin.from_torch is not None and type(module) is getattr(nn, twin.theirs):
-            return twin.from_torch(module, twin.ours)
+            ours = twin.from_torch(module, twin.ours)
+            _refuse_losses(module)
+            return ours
     mapped = _names(twin.theirs for twin in TWINS if twin.from_torch)
     raise TypeError(f"from_torch cannot map a {type(module).__name__}: it maps {mapped}")
+
+
+# What each torch class keeps that our twin carries over (every other class keeps nothing of its own).
+_CARRIED = {
+    "Linear": {"weight", "bias"},
+    "Conv2d": {"weight", "bias"},
+    "BatchNorm1d": {"weight", "bias", "running_mean", "running_var", "num_batches_tracked"},
+    "BatchNorm2d": {"weight", "bias", "running_mean", "running_var", "num_batches_tracked"},
+}
+_FLOAT_MAX = Fraction(sys.float_info.max)
+
+
+def _refuse_losses(module: torch.nn.Module) -> None:
+    """A TypeError for what from_torch would drop or untie: a parameter or buffer our twin has no place
+    for (one registered on a Sequential), or one tensor shared by two layers (tied weights)."""
+    for prefix, sub in module.named_modules():
+        own = {**sub._parameters, **sub._buffers}  # its own tensors, not its children's
+        for name in (name for name, tensor in own.items() if tensor is not None):
+            if name not in _CARRIED.get(type(sub).__name__, set()):
+                where = f"{prefix}.{name}" if prefix else name
+                raise TypeError(
+                    f"from_torch would drop {where!r} (on a {type(sub).__name__}): our "
+                    f"{type(sub).__name__} has no place for it"
+                )
+    seen: dict[int, str] = {}
+    for name, p in module.named_parameters(remove_duplicate=False):
+        if id(p) in seen:
+            raise TypeError(
+                f"from_torch would untie {seen[id(p)]!r} and {name!r} (one shared tensor): our layers "
+                "each own their weights"
+            )
+        seen[id(p)] = name
 
 
 def _names(classes: Iterable[str]) -> str:

@@ -17,6 +17,9 @@ from nn.activation import shifted
 from nn.module import as_values
 
 _HALF = Fraction(1, 2)
+# The targets of hinge and binary_cross_entropy: what each loss and fit's check of every row apply.
+_SIGNS = ("hinge needs targets of -1 or 1", lambda y: y in (-1, 1))
+_UNIT = ("binary_cross_entropy needs targets in [0, 1]", lambda y: 0 <= y <= 1)
 
 
 def half_squared_error(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
@@ -33,7 +36,7 @@ def mse(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
 def hinge(outputs: Sequence[Value | Scalar], targets: Sequence[Scalar]) -> Value:
     """The hinge loss Σ max(0, 1 - Y·X) for targets Y = -1 or 1 (micrograd's moons demo)."""
     pairs = _pairs(outputs, targets)
-    _check_targets(targets, "hinge needs targets of -1 or 1", lambda y: y in (-1, 1))
+    _check_targets(targets, *_SIGNS)
     return autograd.sum((1 - o * y).relu() for o, y in pairs)
 
 
@@ -44,7 +47,7 @@ def binary_cross_entropy(outputs: Sequence[Value | Scalar], targets: Sequence[Sc
     -Y·log σ(X) - (1 - Y)·log(1 - σ(X)); its learning flow is δ = σ(o) - y.
     """
     pairs = _pairs(outputs, targets)
-    _check_targets(targets, "binary_cross_entropy needs targets in [0, 1]", lambda y: 0 <= y <= 1)
+    _check_targets(targets, *_UNIT)
     terms = []
     for x, y in pairs:
         positive = x.relu()
@@ -96,20 +99,57 @@ def cross_entropy(outputs: Sequence[Value | Scalar], target: int | Sequence[Scal
     """
     if isinstance(outputs, (Value, numbers.Number)) or not outputs:
         raise ValueError(f"cross_entropy needs a non-empty list of logits, got {outputs!r}")
-    n = len(outputs)
-    if isinstance(target, bool) or not isinstance(target, (int, list, tuple)):
-        raise TypeError(f"target must be a class index (int) or a list of {n} probabilities, not {target!r}")
-    if isinstance(target, int):
-        if not 0 <= target < n:
-            raise ValueError(f"target class {target} is out of range for {n} logits (0..{n - 1})")
-        probabilities: Sequence[Scalar] = [1 if i == target else 0 for i in range(n)]
-    else:
-        if len(target) != n:
-            raise ValueError(f"{n} logits but {len(target)} target probabilities")
-        _check_targets(target, "cross_entropy needs probabilities in [0, 1]", lambda y: 0 <= y <= 1)
-        _check_total(target)
-        probabilities = target
+    probabilities = _class_probabilities(target, len(outputs))
     xs = shifted(outputs)
     log_total = autograd.sum(x.exp() for x in xs).log()
     terms = [(log_total - x) * y if y != 1 else log_total - x for x, y in zip(xs, probabilities) if y != 0]
     return autograd.sum(terms)
+
+
+def _class_probabilities(target: object, n: int) -> Sequence[Scalar]:
+    """cross_entropy's target over n logits as probabilities: a class index in 0..n-1 is one-hot."""
+    if isinstance(target, bool) or not isinstance(target, (int, list, tuple)):
+        raise TypeError(
+            f"target must be a class index (int) or a list of {n} probabilities, not {target!r:.60}"
+        )
+    if isinstance(target, int):
+        if not 0 <= target < n:
+            raise ValueError(f"target class {target} is out of range for {n} logits (0..{n - 1})")
+        return [1 if i == target else 0 for i in range(n)]
+    if len(target) != n:
+        raise ValueError(f"{n} logits but {len(target)} target probabilities")
+    _check_targets(target, "cross_entropy needs probabilities in [0, 1]", lambda y: 0 <= y <= 1)
+    _check_total(target)
+    return target
+
+
+# Why fit(compile=True) refuses a loss: its compiled replay would not compute what it computes eagerly.
+COMPILE_REFUSALS: dict[Callable[..., Value], str] = {
+    cross_entropy: "cross_entropy subtracts the largest logit of the traced row as a constant (m = max X): "
+    "replayed on other rows, logits of ±800 would overflow; train eagerly (compile=False)",
+}
+
+
+def _row_rule(rule: tuple[str, Callable[[Scalar], bool]] | None) -> Callable[[object, int], None]:
+    """The check of one row of targets for n outputs: a list of n numbers, each obeying `rule` if given."""
+
+    def check(target: object, n: int) -> None:
+        if not isinstance(target, (list, tuple)):
+            raise TypeError(f"a list of {n} targets expected, not a {type(target).__name__}")
+        if len(target) != n:
+            raise ValueError(f"{n} outputs but {len(target)} targets")
+        if rule is not None:
+            _check_targets(target, *rule)
+
+    return check
+
+
+# The rule each built-in loss applies to one row's target, given n outputs: fit checks every row with
+# it before the first step (a loss of the user's own checks its targets itself).
+TARGET_RULES: dict[Callable[..., Value], Callable[[object, int], object]] = {
+    half_squared_error: _row_rule(None),
+    mse: _row_rule(None),
+    hinge: _row_rule(_SIGNS),
+    binary_cross_entropy: _row_rule(_UNIT),
+    cross_entropy: _class_probabilities,
+}

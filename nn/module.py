@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from autograd import Scalar, Value, write_atomically
+from autograd import MAX_EXACT_BITS, Scalar, Value, write_atomically
 
 M = TypeVar("M", bound="Module")
 
 MAX_STATE_BYTES = 64 * 2**20  # load() refuses a file larger than this (64 MiB, ~2 million weights)
+# load() reads at most this many digits in a numerator, a denominator or an exponent: as many as a
+# number of MAX_EXACT_BITS bits (autograd's limit of exact results, which save() and load() both keep).
+MAX_STATE_DIGITS = math.ceil(MAX_EXACT_BITS * math.log10(2))
 
 
 def check_positive(name: str, n: object) -> None:
@@ -38,6 +42,12 @@ def as_values(x: Sequence[Value | Scalar]) -> list[Value]:
     if isinstance(x, Value):
         raise TypeError("a layer takes a list of inputs, not a single Value: wrap it in a list")
     return list(map(as_value, x))
+
+
+def refuse_unordered(what: str, x: object) -> None:
+    """A dict or a set is not a list of inputs: its keys, or its hash order, would be taken silently."""
+    if isinstance(x, (Set, Mapping)):
+        raise TypeError(f"{what} takes inputs in order (a list or a tuple), not a {type(x).__name__}")
 
 
 def check_inputs(layer: Module, x: object, n: int | None = None) -> None:
@@ -96,7 +106,8 @@ class Module:
     """
 
     training: bool = True
-    compiles: bool = True  # False where the graph's structure depends on the data (fit(compile=True) refuses)
+    compiles: bool = True  # False where a compiled replay would differ from eager (fit(compile=True) refuses)
+    compile_refusal = "its graph's structure depends on the data"  # why, where compiles is False
     k: int | None = None  # the layer's place L^k in its model, as the series numbers it (None: a lone layer)
     input_layer: bool = False  # True for Input1D and Input2D: a model's L^1, whose neurons o^1 are the data
 
@@ -132,7 +143,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward")
 
     def __call__(self, x: Any) -> Any:
-        """module(x) runs the forward pass."""
+        """module(x) runs the forward pass (a dict or a set is refused: inputs come in order)."""
+        refuse_unordered(type(self).__name__, x)
         return self.forward(x)
 
     def _registered(self, kind: str) -> list[str]:
@@ -203,7 +215,7 @@ class Module:
         for name in params:
             try:
                 values[name] = Value(state[name]).data
-            except TypeError as error:
+            except (TypeError, ValueError) as error:
                 raise TypeError(f"state_dict[{name!r}]: {error}") from None
         for name, p in params.items():
             p.data = values[name]
@@ -298,14 +310,15 @@ def _clip(text: str, limit: int) -> str:
 def save(module: Module, path: str | os.PathLike[str]) -> None:
     """Write module.state_dict() to a JSON file: floats as numbers, Fractions as "p/q" strings.
 
-    Atomic: every weight is checked first (a NaN or infinite one is refused by its dotted name), the
-    JSON goes to a temporary file in the same folder, which then replaces `path`; on any failure the
-    old file is left as it was and no temporary file remains.
+    Atomic: every weight is checked first (a NaN or infinite one, or a Fraction with more than
+    more than MAX_EXACT_BITS bits, is refused by its dotted name), the JSON goes to a temporary file in the
+    same folder, which then replaces `path` (a symbolic link is kept, its target written); on any
+    failure the old file is left as it was and no temporary file remains.
     """
     encoded: dict[str, float | str] = {}
     for name, value in module.state_dict().items():
         if isinstance(value, Fraction):
-            encoded[name] = str(value)
+            encoded[name] = _fraction_text(name, value)
         elif isinstance(value, float):
             if not math.isfinite(value):
                 raise ValueError(f"cannot save {name!r}: its value is {value}; JSON holds finite numbers")
@@ -320,11 +333,14 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
 def load(module: Module, path: str | os.PathLike[str]) -> None:
     """Read a JSON file written by save() into the module's weights ("p/q" strings come back as Fractions).
 
-    Bounded: only a regular file of at most MAX_STATE_BYTES is read; NaN and Infinity literals,
-    duplicate keys and nesting are refused. On any error the module is unchanged.
+    Bounded: only a regular file of at most MAX_STATE_BYTES is read (a FIFO or a device is refused
+    without waiting on it); a number has at most MAX_STATE_DIGITS digits and exponent; NaN and
+    Infinity literals, duplicate keys and nesting are refused, naming the key. On any error the module
+    is unchanged.
     """
     where = _clip(os.fspath(path), 80)
-    with open(path, "rb") as file:
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens at once, then is refused
+    with open(descriptor, "rb") as file:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise ValueError(f"{where!r} is not a regular file: load reads a JSON file written by save()")
@@ -332,7 +348,9 @@ def load(module: Module, path: str | os.PathLike[str]) -> None:
     if len(raw) > MAX_STATE_BYTES:
         raise ValueError(f"{where!r} is larger than MAX_STATE_BYTES = {MAX_STATE_BYTES} bytes")
     try:
-        encoded = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, object_pairs_hook=_object)
+        encoded = json.loads(
+            raw.decode("utf-8"), parse_constant=_Constant, parse_int=float, object_pairs_hook=_object
+        )
     except UnicodeDecodeError:
         raise ValueError(f"{where!r} is not UTF-8 text: not a JSON file written by save()") from None
     except RecursionError:
@@ -360,9 +378,8 @@ def _flatten(name: str, value: Value | list[Any]) -> Iterator[tuple[str, Value]]
         yield from _flatten(f"{name}.{i}", item)
 
 
-def _refuse_constant(literal: str) -> None:
-    """NaN, Infinity and -Infinity are not JSON numbers: a state file never holds them."""
-    raise ValueError(f"the state file holds {literal}: save() writes finite numbers only")
+class _Constant(str):
+    """NaN, Infinity or -Infinity as read from JSON: not a number a state file holds (_decode names it)."""
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -375,21 +392,69 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_FRACTION = re.compile(r"\s*([+-]?)(\d+)(?:/(\d+))?\s*", re.ASCII)  # what save() writes: -3/116
+_DECIMAL = re.compile(r"\s*[+-]?(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?\s*", re.ASCII)  # 0.25, 1e-3
+
+
 def _decode(name: str, value: object) -> Scalar:
-    """A weight read from JSON: a number, or a "p/q" string for a Fraction."""
+    """A weight read from JSON: a number, or a "p/q" (or decimal) string for a Fraction, within bounds."""
+    key = _clip(name, 60)
+    if isinstance(value, _Constant):
+        raise ValueError(f"weight {key!r} is {value}: save() writes finite numbers only")
     if isinstance(value, str):
-        try:
-            return Fraction(value)
-        except ValueError:
-            shown = _clip(repr(value), 40)
-            raise ValueError(f"weight {_clip(name, 60)!r}: {shown} is not a fraction like '-3/116'") from None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            number = float(value)
-        except OverflowError:
-            number = math.inf
-        if not math.isfinite(number):
-            raise ValueError(f"weight {_clip(name, 60)!r} is beyond a float's range: {_clip(str(value), 30)}")
-        return number
+        shown = _clip(repr(value), 40)
+        if (fraction := _FRACTION.fullmatch(value)) is not None:
+            sign, p, q = fraction.groups()
+            if max(len(p), len(q or "")) > MAX_STATE_DIGITS:
+                raise ValueError(f"weight {key!r} has more than MAX_STATE_DIGITS = {MAX_STATE_DIGITS} digits")
+            if q is not None and not q.strip("0"):
+                raise ValueError(f"weight {key!r}: {shown} divides by zero")
+            return Fraction(_integer(sign + p), _integer(q or "1"))
+        decimal = _DECIMAL.fullmatch(value)
+        if decimal is None or not "".join(decimal.groups("")[:2]):
+            raise ValueError(f"weight {key!r}: {shown} is not a fraction like '-3/116'")
+        whole, part, exponent = decimal.groups("0")
+        too_long = len(whole) + len(part) > MAX_STATE_DIGITS or len(exponent) > 9
+        if too_long or abs(int(exponent)) > MAX_STATE_DIGITS:
+            raise ValueError(f"weight {key!r}: {shown} is beyond MAX_STATE_DIGITS = {MAX_STATE_DIGITS}")
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"weight {key!r} is beyond a float's range: {_clip(str(value), 30)}")
+        return value
     kind = type(value).__name__
-    raise TypeError(f"weight {_clip(name, 60)!r}: a JSON number or 'p/q' string expected, not {kind}")
+    raise TypeError(f"weight {key!r}: a JSON number or 'p/q' string expected, not {kind}")
+
+
+# Python reads and writes at most 4,300 digits of an int at once (sys.get_int_max_str_digits); exact
+# weights can have more, so longer ones are split in halves, each side converted on its own.
+_CHUNK_DIGITS = 4000
+
+
+def _fraction_text(name: str, value: Fraction) -> str:
+    """"p/q" for a Fraction of any size up to MAX_EXACT_BITS bits (what load() reads back)."""
+    bits = max(value.numerator.bit_length(), value.denominator.bit_length())
+    if bits > MAX_EXACT_BITS:
+        raise ValueError(f"cannot save {name!r}: {bits} bits, over MAX_EXACT_BITS = {MAX_EXACT_BITS}")
+    p, q = _decimal(value.numerator), _decimal(value.denominator)
+    return p if q == "1" else f"{p}/{q}"
+
+
+def _decimal(n: int) -> str:
+    """str(n) for an int of any number of digits."""
+    if abs(n).bit_length() <= _CHUNK_DIGITS * 3:
+        return str(n)
+    half = int(abs(n).bit_length() * math.log10(2)) // 2
+    high, low = divmod(abs(n), 10**half)
+    return ("-" if n < 0 else "") + _decimal(high) + _decimal(low).zfill(half)
+
+
+def _integer(text: str) -> int:
+    """int(text) for a string of digits (with an optional sign) of any length."""
+    if len(text) <= _CHUNK_DIGITS:
+        return int(text)
+    sign, digits = (text[0], text[1:]) if text[0] in "+-" else ("", text)
+    half = len(digits) // 2
+    scale: int = 10 ** (len(digits) - half)
+    n = _integer(digits[:half]) * scale + _integer(digits[half:])
+    return -n if sign == "-" else n

@@ -32,6 +32,12 @@ class BatchNorm(Module):
     sample_depth: int  # 1 for [F], 3 for [C][H][W]
     axes: str  # how the shape is named in messages
 
+    compiles = False
+    compile_refusal = (
+        "its running statistics move when a row's graph is built, so a compiled replay would never move "
+        "them (after eval() the predictions would differ)"
+    )
+
     def __init__(
         self, num_features: int, eps: Scalar = 1e-5, momentum: Scalar = 0.1, affine: bool = True
     ) -> None:

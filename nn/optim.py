@@ -20,14 +20,31 @@ class Optimizer:
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{type(self).__name__} got an empty list of parameters: nothing to update")
-        for p in self.params:
+        first: dict[Value, int] = {}
+        for k, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{type(self).__name__} updates Values, got a {type(p).__name__}")
+            if p in first:
+                raise ValueError(
+                    f"{type(self).__name__} got parameter {first[p]} twice (again as {k}): "
+                    "it would update it twice"
+                )
+            first[p] = k
         self.lr = _checked("lr", lr, above=0)
 
     def step(self) -> None:
         """Update every weight from its δw (each optimiser defines it)."""
         raise NotImplementedError(f"{type(self).__name__} does not define step")
+
+    def grads(self) -> list[Scalar]:
+        """Every weight's δw, checked: a number (a Value grad, from create_graph=True, is refused)."""
+        for k, p in enumerate(self.params):
+            if isinstance(p.grad, Value):
+                raise TypeError(
+                    f"parameter {k} ({p!r:.60}) has a Value grad, from backward(create_graph=True): "
+                    "an optimiser steps with numbers; zero_grad() and backward() without create_graph"
+                )
+        return [p.grad for p in self.params]
 
     def zero_grad(self) -> None:
         """Reset every δw to 0 before the next backward pass."""
@@ -58,12 +75,13 @@ class SGD(Optimizer):
     def step(self) -> None:
         """ŵ = w - α·δw for every weight (with momentum: through the velocity v)."""
         lr, momentum = self.lr, self.momentum
+        grads = self.grads()
         if not momentum:
-            for p in self.params:
-                p.data -= lr * p.grad
+            for p, g in zip(self.params, grads):
+                p.data -= lr * g
             return
-        for k, p in enumerate(self.params):
-            self.velocities[k] = v = momentum * self.velocities[k] + p.grad
+        for k, (p, g) in enumerate(zip(self.params, grads)):
+            self.velocities[k] = v = momentum * self.velocities[k] + g
             p.data -= lr * v
 
 
@@ -96,11 +114,11 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """One Adam update of every weight."""
+        grads = self.grads()  # checked before anything moves
         (beta1, beta2), eps = self.betas, self.eps
         self.t += 1
         correction1, correction2 = 1 - beta1**self.t, 1 - beta2**self.t
-        for k, p in enumerate(self.params):
-            g = p.grad
+        for k, (p, g) in enumerate(zip(self.params, grads)):
             self.m[k] = m = beta1 * self.m[k] + (1 - beta1) * g
             self.v[k] = v = beta2 * self.v[k] + (1 - beta2) * g * g
             p.data -= self.lr * (m / correction1) / (math.sqrt(v / correction2) + eps)

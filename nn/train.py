@@ -11,7 +11,8 @@ from tqdm.auto import tqdm
 
 from autograd import Compiled, Scalar, Value, no_grad
 from autograd import compile as compile_graph
-from nn.module import Module, apply, as_value, shape
+from nn.loss import COMPILE_REFUSALS, TARGET_RULES
+from nn.module import Module, apply, as_value, refuse_unordered, shape
 from nn.optim import Optimizer
 
 Loss = Callable[[Sequence[Value], Sequence[Scalar]], Value]
@@ -30,24 +31,30 @@ def fit(
 ) -> list[Scalar]:
     """Gradient descent: per batch of n rows, back-propagate Loss/n for each row, sum the δw, step.
 
-    Rows are taken in order. Every row is checked before the first update (a bad one is named by its
-    index and leaves the model unchanged). Returns the loss history: per epoch, the mean loss of the
-    rows as they were met (before the update of their batch). The progress bar is a widget in Jupyter.
-    With `compile`, a row's graph is traced once per shape of row and replayed (`autograd.compile`):
-    the same weights and history, faster. The model's graph must then have the same structure for
-    every row (data-dependent branches such as relu are fine; Python `if`s on the data are not).
+    Rows are taken in order. Every row is checked before the first update, inputs and targets (a
+    built-in loss's targets by its own rule: hinge ±1, cross_entropy a class index in range or
+    probabilities); a bad one is named by its index and leaves the model unchanged. Returns the loss
+    history: per epoch, the mean loss of the rows as they were met (before the update of their batch).
+    The progress bar is a widget in Jupyter. With `compile`, a row's graph is traced once per shape of
+    row and replayed (`autograd.compile`): the same weights and history, faster; a model or loss whose
+    replay would differ (BatchNorm's running statistics, cross_entropy's largest logit) is refused.
+    The model's graph must then have the same structure for every row (data-dependent branches such as
+    relu are fine; Python `if`s on the data are not).
     """
+    refuse_unordered("fit", inputs)
+    refuse_unordered("fit", targets)
     if len(inputs) != len(targets):
         raise ValueError(f"{len(inputs)} input rows but {len(targets)} target rows")
     if not inputs:
         raise ValueError("fit needs at least one row of data")
-    if not isinstance(epochs, int) or epochs < 0:
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
     if not isinstance(batch_size, int) or not 1 <= batch_size <= len(inputs):
         raise ValueError(f"batch_size must be an int in 1..{len(inputs)} (the rows), got {batch_size!r}")
     _check_rows("inputs", inputs)
     if not all(map(_is_class_index, targets)):  # class indices pass
         _check_rows("targets", targets)
+    _check_targets(model, inputs[0], targets, loss)
     rows_of = _CompiledRows(model, loss, optimizer) if compile else None
     history = []
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
@@ -71,12 +78,35 @@ def fit(
     return history
 
 
+def _check_targets(model: Module, x: Any, targets: Sequence[Any], loss: Loss) -> None:
+    """Every target by the loss's own rule, for as many outputs as the model gives (an eval-mode pass of
+    the first row, which moves no running statistics): the culprit named by its row."""
+    rule = TARGET_RULES.get(loss)
+    if rule is None:
+        return
+    modes = [(m, m.training) for m in model.modules()]
+    try:
+        model.eval()
+        with no_grad():
+            out = model(x)
+    finally:
+        for m, mode in modes:
+            m.training = mode
+    n = len(out) if isinstance(out, (list, tuple)) else 1
+    for r, y in enumerate(targets):
+        try:
+            rule(y, n)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"targets[{r}]: {error}") from None
+
+
 def _check_rows(name: str, rows: Sequence[Sequence[Scalar]]) -> None:
     """Every row a list of finite numbers (or Values) as long as row 0: the culprit named by its index."""
     width = None
     for r, row in enumerate(rows):
         if isinstance(row, (Value, str, bytes)) or not hasattr(row, "__len__"):
             raise TypeError(f"{name}[{r}] is a {type(row).__name__}, not a list of numbers")
+        refuse_unordered(f"fit's {name}[{r}]", row)
         if width is None:
             width = len(row)
         if len(row) != width:
@@ -116,10 +146,12 @@ class _CompiledRows:
     weights and the row's numbers."""
 
     def __init__(self, model: Module, loss: Loss, optimizer: Optimizer) -> None:
-        frozen = [type(m).__name__ for m in model.modules() if not m.compiles]
+        frozen = [m for m in model.modules() if not m.compiles]
         if frozen:
-            raise ValueError(f"fit(compile=True) cannot train a model with {frozen[0]}: its graph's "
-                             "structure depends on the data; train it eagerly (compile=False)")
+            raise ValueError(f"fit(compile=True) cannot train a model with {type(frozen[0]).__name__}: "
+                             f"{frozen[0].compile_refusal}; train it eagerly (compile=False)")
+        if loss in COMPILE_REFUSALS:
+            raise ValueError(f"fit(compile=True) refuses this loss: {COMPILE_REFUSALS[loss]}")
         self.model, self.loss, self.params = model, loss, optimizer.params
         self.graphs: dict[tuple[Any, Any], Compiled] = {}
 

@@ -6,26 +6,60 @@ Every op and layer adds its rows here. Messages stay short (under 300 characters
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pytest
 
 import autograd
 from autograd import Value, draw, grad, hessian
-from nn import MLP, SGD, Adam, Input1D, Linear, ReLU, Sequential, fit, half_squared_error, save
+from nn import (
+    MLP,
+    SGD,
+    Adam,
+    BatchNorm1D,
+    Conv2D,
+    Input1D,
+    Linear,
+    ReLU,
+    Sequential,
+    cross_entropy,
+    fit,
+    half_squared_error,
+    hinge,
+    save,
+)
 
 
 def params() -> list[Value]:
     return [Value(1.0), Value(2.0)]
 
 
-def fit_rows(inputs: list[Any], targets: list[Any]) -> Callable[[], Any]:
-    """fit on a 1-input layer over the given rows."""
-    layer = Linear.from_weights([[0.5]], [0.0])
+def fit_rows(
+    inputs: Any, targets: Any, loss: Any = half_squared_error, outputs: int = 1, **options: Any
+) -> Callable[[], Any]:
+    """fit on a 1-input layer (with `outputs` outputs) over the given rows."""
+    layer = Linear.from_weights([[0.5]] * outputs, [0.0] * outputs)
     sgd = SGD(layer.parameters(), 0.1)
-    return lambda: fit(layer, inputs, targets, half_squared_error, sgd, 1, progress=False)
+    return lambda: fit(layer, inputs, targets, loss, sgd, options.pop("epochs", 1), progress=False, **options)
+
+
+def squared(times: int) -> Value:
+    """A Fraction squared `times` times with *: its size doubles each time."""
+    x = Value(Fraction(3, 2))
+    for _ in range(times):
+        x = x * x
+    return x
+
+
+def after_create_graph(optimizer: type[Any]) -> Callable[[], Any]:
+    """An optimiser's step after backward(create_graph=True): the grads are Values."""
+    w = Value(2.0)
+    (w * w).backward(create_graph=True)
+    return lambda: optimizer([w], lr=0.1).step()
 
 
 # (id, the call, the exception type, a word the message must contain)
@@ -35,7 +69,7 @@ BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("data a str", lambda: Value("2"), TypeError, "str"),
     ("huge int data", lambda: Value(10**4000), OverflowError, "too large"),
     ("huge int exponent", lambda: Value(0.5) ** 10**400, OverflowError, "**"),
-    ("huge exact power", lambda: Value(Fraction(10)) ** 10**8, ValueError, "limit of exact powers"),
+    ("huge exact power", lambda: Value(Fraction(10)) ** 10**8, ValueError, "limit of exact results"),
     ("exp of a huge Fraction", lambda: Value(Fraction(10**400)).exp(), ValueError, "exp"),
     ("slope a str", lambda: Value(1.0).leaky_relu("0.1"), TypeError, "slope"),
     ("slope None", lambda: Value(1.0).leaky_relu(None), TypeError, "slope"),
@@ -99,6 +133,43 @@ BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("fit NaN input", fit_rows([[1.0], [math.nan]], [[1.0]] * 2), ValueError, "inputs[1][0]"),
     ("fit infinite target", fit_rows([[1.0], [2.0]], [[1.0], [-math.inf]]), ValueError, "targets[1][0]"),
     ("fit no rows", fit_rows([], []), ValueError, "at least one row"),
+    # issue 21: training that silently diverges, layers that take what they say, exact numbers
+    ("fit hinge target 0 in row 3", fit_rows([[1.0]] * 4, [[1.0], [-1.0], [1.0], [0.0]], hinge), ValueError,
+     "targets[3]"),
+    ("fit class 5 of 2 in row 3", fit_rows([[1.0]] * 4, [0, 1, 0, 5], cross_entropy, outputs=2), ValueError,
+     "targets[3]"),
+    ("fit compiled class 5 of 2", fit_rows([[1.0]] * 4, [0, 1, 0, 5], cross_entropy, outputs=2, compile=True),
+     ValueError, "targets[3]"),
+    ("fit compiled hinge target 0", fit_rows([[1.0]] * 4, [[1.0], [-1.0], [1.0], [0.0]], hinge, compile=True),
+     ValueError, "targets[3]"),
+    ("fit target row too long", fit_rows([[1.0]] * 3, [[1.0], [1.0], [1.0, 2.0]]), ValueError, "targets[2]"),
+    ("fit compiled cross_entropy", fit_rows([[1.0]] * 2, [0, 1], cross_entropy, outputs=2, compile=True),
+     ValueError, "largest logit"),
+    ("fit compiled BatchNorm", lambda: fit(Sequential(Linear(1, 1), BatchNorm1D(1)), [[[1.0]]], [[[1.0]]],
+     half_squared_error, SGD([Value(1.0)], 0.1), 1, progress=False, compile=True), ValueError,
+     "running statistics"),
+    ("fit epochs True", fit_rows([[1.0]], [[1.0]], epochs=True), ValueError, "epochs"),
+    ("fit rows a dict", fit_rows({0: [1.0]}, [[1.0]]), TypeError, "dict"),
+    ("fit row a set", fit_rows([{1.0}], [[1.0]]), TypeError, "inputs[0]"),
+    ("fit target a dict", fit_rows([[1.0]], [{0: 1.0}]), TypeError, "dict"),
+    ("SGD after create_graph", after_create_graph(SGD), TypeError, "parameter 0"),
+    ("Adam after create_graph", after_create_graph(Adam), TypeError, "parameter 0"),
+    ("SGD one weight twice", lambda: SGD([w := Value(1.0), Value(2.0), w], 0.1), ValueError,
+     "parameter 0 twice"),
+    ("Linear on a dict", lambda: Linear(3, 1)({0: 5.0, 1: 6.0, 2: 7.0}), TypeError, "dict"),
+    ("Linear on a set", lambda: Linear(3, 1)({5.0, 6.0, 7.0}), TypeError, "set"),
+    ("ReLU on a dict", lambda: ReLU()({0: 1.0}), TypeError, "dict"),
+    ("Sequential on a dict", lambda: Sequential(Linear(1, 1))({0: 1.0}), TypeError, "dict"),
+    ("Conv2D on a dict", lambda: Conv2D(1, 1, 1)({0: [[1.0]]}), TypeError, "dict"),
+    ("BatchNorm1D on a set", lambda: BatchNorm1D(1)({1.0}), TypeError, "set"),
+    ("squared 22 times", lambda: squared(22), ValueError, "*: an exact result"),
+    ("sum of huge Fractions", lambda: autograd.sum([Value(Fraction(2**199_999))] * 3), ValueError, "sum"),
+    ("huge Fraction data", lambda: Value(Fraction(2**300_000)), ValueError, "MAX_EXACT_BITS"),
+    ("Fraction 1e400 times 1.5", lambda: Value(Fraction(10**400)) * 1.5, OverflowError, "*"),
+    ("1.5 over Fraction 1e-400", lambda: 1.5 / Value(Fraction(1, 10**400)), OverflowError, "/"),
+    ("sin of Fraction 1e400", lambda: Value(Fraction(10**400)).sin(), OverflowError, "sin"),
+    ("backward of log of 1e-400", lambda: Value(Fraction(1, 10**400)).log().backward(), OverflowError, "log"),
+    ("long double 1e4000", lambda: Value(np.longdouble("1e4000")), OverflowError, "too large"),
 ]
 
 
@@ -119,3 +190,36 @@ def test_fit_with_a_bad_4th_row_changes_no_weight() -> None:
     with pytest.raises(ValueError, match=r"inputs\[3\]"):
         fit(layer, inputs, targets, half_squared_error, SGD(layer.parameters(), 0.1), 1, progress=False)
     assert layer.state_dict() == before
+
+
+def test_repeated_squaring_is_refused_within_a_second() -> None:
+    """Each exact op is bounded by MAX_EXACT_BITS, so the first square over it is refused at once."""
+    started = time.process_time()
+    with pytest.raises(ValueError, match="MAX_EXACT_BITS"):
+        squared(40)
+    assert time.process_time() - started < 5  # a guard against a hang, not a measure of speed
+
+
+@pytest.mark.parametrize(
+    ("x", "op", "expected"),
+    [
+        (Fraction(10**401), "sqrt", math.sqrt(10) * 1e200),
+        (Fraction(1, 10**401), "sqrt", math.sqrt(0.1) * 1e-200),
+        (Fraction(1, 10**400), "log", -400 * math.log(10)),
+        (Fraction(-(10**400)), "exp", 0.0),
+    ],
+)
+def test_fractions_beyond_the_float_range_give_the_float_answer_where_it_fits(
+    x: Fraction, op: str, expected: float
+) -> None:
+    assert getattr(Value(x), op)().data == pytest.approx(expected, rel=1e-15)
+
+
+def test_an_optimiser_refusing_a_value_grad_changes_no_weight() -> None:
+    a, b = Value(1.0), Value(2.0)
+    (a * b).backward()
+    b.grad = Value(3.0)
+    adam = Adam([a, b], lr=0.1)
+    with pytest.raises(TypeError, match="parameter 1"):
+        adam.step()
+    assert (a.data, b.data, adam.t) == (1.0, 2.0, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from fractions import Fraction
 
@@ -274,3 +275,40 @@ def test_relu_at_zero_is_where_the_two_differ() -> None:
     t = tensor(0.0).requires_grad_()
     torch.relu(t).backward()
     assert (x.grad, t.grad.item()) == (1.0, 0.0)
+
+
+def with_buffer() -> torch.nn.Module:
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    model.register_buffer("scale", tensor([2.0]))
+    return model
+
+
+def with_parameter() -> torch.nn.Module:
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    model.register_parameter("offset", torch.nn.Parameter(tensor([1.0])))
+    return model
+
+
+def tied() -> torch.nn.Module:
+    first, second = torch.nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    second.weight = first.weight
+    return torch.nn.Sequential(first, torch.nn.ReLU(), second)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (with_buffer, "drop 'scale' (on a Sequential)"),
+        (with_parameter, "drop 'offset' (on a Sequential)"),
+        (tied, "untie '0.weight' and '2.weight'"),
+    ],
+)
+def test_from_torch_refuses_what_it_would_drop_or_untie(make, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match=re.escape(message)):
+        from_torch(make())
+
+
+def test_to_torch_of_a_weight_beyond_the_float_range_names_it() -> None:
+    model = Sequential(Linear.from_weights([[Fraction(1), Fraction(10**400)]]))
+    with pytest.raises(OverflowError, match=r"'0\.weight\.0\.1'.*float"):
+        to_torch(model)

@@ -289,3 +289,38 @@ def test_a_screenshot_of_the_example_is_kept_for_a_person_to_look_at(open_page) 
     shot = SCREENSHOTS / "explorer.png"
     page.page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+
+
+HOSTILE_LABELS = [
+    '<img src=x onerror="alert(1)">',
+    '"><svg onload=alert(4)>',
+    "<!--<script>",
+    "</script><script>alert(2)</script>",
+    "${alert(3)}`",
+    "&lt;b&gt; &amp; ]]> <![CDATA[",
+    "{a|<b>} \\l",
+]
+
+
+@pytest.mark.parametrize("label", HOSTILE_LABELS)
+def test_hostile_labels_on_every_node_and_on_wrt_stay_text(tmp_path, browser, label) -> None:
+    w, x = Value(3.0, label=label), Value(2.0, label=label)
+    out = w * x + 1
+    for k, node in enumerate(topological_order(out)):
+        node.label = f"{label}{k}" if node.op else node.label
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = Opened(browser, explore(out, wrt=x).save(tmp_path / "page.html", title=label))
+    dialogs: list[str] = []
+    page.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.page.reload()
+    page.page.wait_for_selector("[data-node]", state="attached")
+    injected = "#ig-root img, #ig-root script, #ig-root iframe, [onload], [onerror], body > svg"
+    assert page.page.locator(injected).count() == 0
+    assert page.page.locator("script").count() == 2  # the page's state and module, no more
+    assert label in page.page.locator(".ig-legend").inner_text()
+    assert page.page.title() == label
+    check_all_steps(page, out)
+    assert label in page.text("formula")
+    page.page.screenshot(path=str(SCREENSHOTS / f"hostile-{HOSTILE_LABELS.index(label)}.png"))
+    page.close()
+    assert dialogs == []

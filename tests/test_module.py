@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import signal
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -109,8 +112,14 @@ def test_load_refuses_a_bad_file_and_changes_nothing(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('{"weight.0.0": NaN}', "NaN"),
-        ('{"weight.0.0": -Infinity}', "-Infinity"),
+        ('{"weight.0.0": NaN}', "'weight.0.0' is NaN"),
+        ('{"weight.0.0": -Infinity}', "'weight.0.0' is -Infinity"),
+        ('{"weight.0.0": "1e30000000"}', "'weight.0.0'.*MAX_STATE_DIGITS"),
+        ('{"weight.0.0": "1e-30000000"}', "'weight.0.0'.*MAX_STATE_DIGITS"),
+        ('{"weight.0.0": "' + "7" * 70_000 + '"}', "'weight.0.0'.*MAX_STATE_DIGITS"),
+        ('{"weight.0.0": "1/' + "3" * 70_000 + '"}', "'weight.0.0'.*MAX_STATE_DIGITS"),
+        ('{"weight.0.0": "1/0"}', "'weight.0.0'.*divides by zero"),
+        ('{"weight.0.0": ' + "9" * 5000 + "}", "'weight.0.0'.*beyond a float"),
         ('{"weight.0.0": 1e400}', "'weight.0.0'"),
         ('{"weight.0.0": 1.0, "weight.0.0": 2.0}', "'weight.0.0' twice"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
@@ -260,3 +269,82 @@ def test_mlp_needs_a_size() -> None:
 def test_a_module_without_forward_says_so() -> None:
     with pytest.raises(NotImplementedError, match="Module does not define forward"):
         Module()([1.0])
+
+
+# -- issue 21: save and load against special files, big exact weights and costly numbers -----------
+
+
+def test_a_new_file_follows_the_umask_as_open_would(tmp_path: Path) -> None:
+    previous = os.umask(0o077)
+    try:
+        save(Linear.from_weights([[0.5]]), tmp_path / "private.json")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "private.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_saving_to_a_symbolic_link_writes_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    real, link = tmp_path / "real.json", tmp_path / "link.json"
+    save(Linear.from_weights([[0.5]]), real)
+    link.symlink_to(real.name)
+    save(Linear.from_weights([[0.25]]), link)
+    assert link.is_symlink() and json.loads(real.read_text()) == {"weight.0.0": 0.25}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]
+
+
+@pytest.mark.parametrize("special", ["", "fifo", "folder", "device"])
+def test_save_refuses_an_empty_path_a_fifo_a_folder_and_a_device(tmp_path: Path, special: str) -> None:
+    places = {"fifo": tmp_path / "fifo", "folder": tmp_path, "device": tmp_path / "null"}
+    target = places.get(special, special)
+    if special == "fifo":
+        os.mkfifo(target)
+    if special == "device":  # reached through a link: code that replaced the link would leave /dev/null be
+        target.symlink_to("/dev/null")
+    before = sorted(tmp_path.iterdir())
+    with pytest.raises(ValueError, match="cannot write") as error:
+        save(Linear.from_weights([[0.5]]), target)
+    assert repr(os.fspath(target)) in str(error.value)
+    assert sorted(tmp_path.iterdir()) == before
+    assert Path("/dev/null").is_char_device()
+
+
+def test_load_of_a_fifo_is_refused_without_waiting_on_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    def stalled(*_: object) -> None:
+        raise TimeoutError("load() waited on a FIFO")
+
+    previous = signal.signal(signal.SIGALRM, stalled)  # a hang fails the test instead of stalling the run
+    signal.alarm(10)
+    try:
+        with pytest.raises(ValueError, match="not a regular file"):
+            load(Linear.from_weights([[0.5]]), fifo)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_costly_number_is_refused_within_a_second(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.json"
+    path.write_text('{"weight.0.0": "1e30000000"}')
+    started = time.process_time()
+    with pytest.raises(ValueError, match=r"'weight\.0\.0'"):
+        load(Linear.from_weights([[0.5]]), path)
+    assert time.process_time() - started < 5  # a guard against a stall, not a measure of speed
+
+
+def test_exact_weights_of_more_than_4300_digits_survive_save_and_load(tmp_path: Path) -> None:
+    big = Fraction(-(3**20_000) + 1, 7**9_000)  # 9,543 and 7,606 digits: past Python's int-string limit
+    layer = Linear.from_weights([[big]])
+    save(layer, tmp_path / "big.json")
+    copy = Linear.from_weights([[Fraction(0)]])
+    load(copy, tmp_path / "big.json")
+    assert copy.state_dict() == {"weight.0.0": big}
+
+
+def test_the_digit_limits_of_save_and_load_match(tmp_path: Path) -> None:
+    widest = Fraction(10 ** (module.MAX_STATE_DIGITS - 1))  # MAX_STATE_DIGITS digits: the widest load reads
+    layer = Linear.from_weights([[widest]])
+    save(layer, tmp_path / "wide.json")
+    load(layer, tmp_path / "wide.json")
+    assert layer.state_dict() == {"weight.0.0": widest}

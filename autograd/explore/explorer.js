@@ -15,6 +15,13 @@ function parseAnswer(text) {
   return q === undefined ? Number(p) : rest.length ? NaN : Number(p) / Number(q);
 }
 
+// The graph's SVG (Graphviz's output) as an element, parsed as XML: nothing in it is read as HTML.
+function parseSvg(text) {
+  const parsed = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+  if (parsed.localName !== "svg") throw new Error("the Explorer's SVG does not parse");
+  return document.adoptNode(parsed);
+}
+
 function render({ model, el }) {
   const graph = model.get("graph");
   const nodes = graph.nodes;
@@ -32,16 +39,21 @@ function render({ model, el }) {
       <span class="ig-phase" data-role="phase"></span>
       <span class="ig-counter" data-role="counter"></span>
     </div>
-    <div class="ig-legend">yellow: data computed (forward) · green: grad computed (backward) ·
-      blue border: this step${graph.wrt === null ? "" : " · red: the paths of impacts of " + nodes[graph.wrt].name}</div>
+    <div class="ig-legend" data-role="legend"></div>
     <form class="ig-quiz" data-role="quiz-form" hidden>
       <label><span data-role="quiz-question"></span> <input type="text" data-role="answer" size="14"></label>
       <button type="submit">Answer</button>
       <span data-role="verdict"></span>
     </form>
     <pre class="ig-formula" data-role="formula" aria-live="polite"></pre>
-    <div class="ig-graph">${graph.svg}</div>`;
+    <div class="ig-graph"></div>`;
   const $ = (selector) => el.querySelector(selector);
+  // User text (labels, op names) reaches the page as text only: the legend is set as textContent and
+  // the SVG is parsed as XML (never as HTML), so a label such as <img onerror=...> stays characters.
+  $('[data-role="legend"]').textContent =
+    "yellow: data computed (forward) · green: grad computed (backward) · blue border: this step" +
+    (graph.wrt === null ? "" : ` · red: the paths of impacts of ${nodes[graph.wrt].name}`);
+  $(".ig-graph").append(parseSvg(graph.svg));
   const buttons = {
     step: $('[data-action="step"]'),
     back: $('[data-action="back"]'),

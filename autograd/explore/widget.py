@@ -41,7 +41,9 @@ class Explorer(anywidget.AnyWidget):
 
     def page(self, title: str = "impactgrad Explorer") -> str:
         """One self-contained HTML page: the widget's module, its style, the state and the SVG inline."""
-        state = json.dumps({"graph": self.graph, "quiz": self.quiz}, ensure_ascii=False).replace("</", "<\\/")
+        state = json.dumps({"graph": self.graph, "quiz": self.quiz}, ensure_ascii=False)
+        for char in "<>&":  # inside <script>, "</script>" or "<!--" from a label would end or hide it
+            state = state.replace(char, f"\\u{ord(char):04x}")
         return (
             '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{html.escape(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n"
@@ -53,9 +55,7 @@ class Explorer(anywidget.AnyWidget):
 
     def save(self, path: str | os.PathLike[str], title: str = "impactgrad Explorer") -> Path:
         """Write the page to `path` (whole or not at all: through a temporary file) and return the path."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return write_atomically(target, self.page(title))
+        return write_atomically(path, self.page(title), make_folders=True)
 
     def __repr__(self) -> str:
         return f"Explorer({len(self.graph.get('nodes', []))} nodes, quiz={self.quiz})"
