@@ -1,0 +1,76 @@
+"""Fusion: the code that runs writes a value used once inside the line that uses it.
+
+The readable source has one line per node; the code that runs is the same function, faster: a node
+read once, by the forward line of another, whose value no derivative needs (the products and partial
+sums of a neuron) is written inside that line: z = W0 * o0 + W1 * o1 + B, in the same order of
+operations as the engine's; so is a δ read once, by the δ of another (δz = zero if z < 0 else Σ_j δ_j ·
+w_j). Lines are written inside one another at most MAX_DEPTH deep, so a chain of any length gives
+expressions of bounded nesting (Python's parser and compiler recurse on nesting).
+"""
+
+from __future__ import annotations
+
+from autograd.compile.chunks import functions
+from autograd.compile.compiled import VERSIONS
+from autograd.compile.lines import Line, slot
+
+MAX_DEPTH = 12  # lines written inside one another at most this deep (each adds a few levels of nesting)
+
+
+def fused(
+    params: list[str], forward: list[Line], backward: list[Line], result: Line
+) -> dict[str, list[str]]:
+    """The code that runs, in pieces per version: "fast" (any numbers), "floats" (every value a float)
+    and "guarded" (every impact guarded, for the rare call that meets 0 · inf); single-use values
+    written inline (at most MAX_DEPTH deep), variables renamed to registers."""
+    uses: dict[str, int] = {}
+    writes: dict[str, int] = {}
+    for line in [*forward, *backward, result]:
+        for name in line.args:
+            uses[name] = uses.get(name, 0) + 1
+        writes[line.target] = writes.get(line.target, 0) + 1
+    read_forward: dict[str, int] = {}
+    for line in forward:
+        for name in line.args:
+            read_forward[name] = read_forward.get(name, 0) + 1
+    returned = set(result.args)
+    inline: dict[str, Line] = {}
+    statements: list[Line] = []
+    for learning, line in [*((False, line) for line in forward), *((True, line) for line in backward)]:
+        written = _inlined(line, inline) if inline and not inline.keys().isdisjoint(line.args) else line
+        once = uses.get(line.target) == 1 and writes[line.target] == 1 and line.target not in returned
+        if once and (learning or read_forward.get(line.target) == 1) and written.depth < MAX_DEPTH:
+            inline[line.target] = written
+        else:
+            statements.append(written)
+    return functions(params, statements, result)
+
+
+def _inlined(line: Line, inline: dict[str, Line]) -> Line:
+    """`line` with the lines of `inline` it reads written in place of their names (and taken out)."""
+    args: list[str] = []
+    needs: list[int] = []
+    fields: list[tuple[str, str, str]] = []  # per arg of `line`: its text in each version
+    precedence, depth = line.precedence, line.depth
+    for k, name in enumerate(line.args):
+        need = line.needs[k] if k < len(line.needs) else 3
+        sub = inline.pop(name, None)
+        if sub is None:
+            field = slot(len(args))
+            fields.append((field, field, field))
+            args.append(name)
+            needs.append(need)
+            continue
+        sub_fields = [slot(len(args) + j) for j in range(len(sub.args))]
+        fast, floats, guarded = (sub.version(v).format(*sub_fields) for v in VERSIONS)
+        if sub.precedence < need:
+            fast, floats, guarded = f"({fast})", f"({floats})", f"({guarded})"
+        fields.append((fast, floats, guarded))
+        args += sub.args
+        needs += sub.needs
+        depth = max(depth, sub.depth + 1)
+        if line.version("fast") == "{0}":  # δnode = δchild: the line is the child's δ
+            precedence = sub.precedence
+    fast, floats, guarded = (line.version(v).format(*(f[k] for f in fields)) for k, v in enumerate(VERSIONS))
+    return Line(line.target, "", args, precedence, needs, fast, floats, guarded, depth)
+
