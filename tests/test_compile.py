@@ -168,6 +168,7 @@ def test_deep_chains_of_every_op_compile(name: str) -> None:
     assert close(got, out.data) and close(grads[0], grad(out, [x])[0])
 
 
+@pytest.mark.slow
 def test_a_100_000_node_chain_compiles() -> None:
     x = Value(0.5, "x")
     out = x
