@@ -17,7 +17,7 @@ from strategies import FLOAT_INPUTS, FRACTION_INPUTS, Program, evaluate, float_p
 
 from autograd import Compiled, Value, compile, grad
 from autograd.compile.compiled import kind_namespace
-from autograd.scalars import FloatKind
+from autograd.kinds import FloatKind
 from nn import Linear
 
 chunks = importlib.import_module("autograd.compile.chunks")

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from autograd.backward import seed_of
-from autograd.scalars import ExactKind, FloatKind, Scalar, SymbolicKind, coerce, kind_of
+from autograd.kinds import KINDS, ExactKind, FloatKind, Scalar, SymbolicKind, coerce, kind_of
 from autograd.value import Value
 
 VERSIONS = ("fast", "floats", "guarded")  # of the code that runs: any numbers, all floats, impacts guarded
@@ -102,7 +102,6 @@ def kind_namespace(kind: Any) -> dict[str, Any]:
     return {**names, "inf": math.inf, "nan": math.nan}
 
 
-KINDS = (FloatKind, ExactKind, SymbolicKind)
 NAMESPACE = frozenset(  # the names the generated code uses: no name made from a label may be one of them
     {"values", "seed", "compiled"} | {name for kind in KINDS for name in kind_namespace(kind)}
 )

@@ -1,8 +1,9 @@
 """A rule's formula as code: the text compile writes for an op's value and local derivatives.
 
-`form(op, part)` is the one place the code of an op comes from: the rule's formula (`autograd.rules`)
-parsed, with x, y and out as fields to fill with names, and versions in which the kinds' small
-functions are written inline (a Python call costs more than the arithmetic).
+`form(op, part)` is the one place the code of an op comes from: the op's rule functions traced over a
+kind whose data is text (`autograd.formulas`), parsed, with x, y and out as fields to fill with names,
+and versions in which the kinds' small functions are written inline (a Python call costs more than the
+arithmetic). A user's `Op` is traced the same way as a built-in.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from functools import cache
 from types import FunctionType
 from typing import Any
 
-from autograd.rules import RULES
-from autograd.scalars import ExactKind, FloatKind
+from autograd.formulas import formulas
+from autograd.kinds import ExactKind, FloatKind
+from autograd.rules import Op
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,16 @@ class Form:
     fields: frozenset[str]  # the fields any of the texts uses: x, y, out
 
 
-def form(op: str, part: str) -> Form | None:
+def form(op: Op, part: str) -> Form | None:
     """The code of one part of an op ("forward", "dx" or "dy"); None where the op has no such part."""
-    formula = getattr(RULES[op], part)
+    formula = _formulas(op)[("forward", "dx", "dy").index(part)]
     return None if formula is None else _parse(formula)
+
+
+@cache
+def _formulas(op: Op) -> tuple[str, str, str | None]:
+    """The texts of an op's rule, traced once per op (`autograd.formulas`): a user's op as a built-in."""
+    return formulas(op)
 
 
 @cache

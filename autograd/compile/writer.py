@@ -25,7 +25,8 @@ from autograd.compile.forms import Form, form
 from autograd.compile.fuse import fused
 from autograd.compile.lines import Line, Term, impact, readable, slot, sum_lines
 from autograd.compile.names import Namer, identifier
-from autograd.scalars import Scalar, kind_of
+from autograd.rules import SUM
+from autograd.kinds import Scalar, kind_of
 from autograd.value import Value
 
 
@@ -142,13 +143,15 @@ class Writer:
     def forward(self, node: Value) -> list[Line]:
         """`name = forward formula` for an interior node (a sum: its terms joined by +, left to right)."""
         if type(node._x) is tuple:
+            if node._op is not SUM:
+                raise ValueError(f"compile does not replay op {node.op!r} yet: its graph is traced eagerly")
             terms = []
             for v in node._x:
                 line = Line("", "", [])
                 text = self.operand(v, line)
                 terms.append(Term(text, text, text, text, line.args, 3, 3))
             return sum_lines(self.names[node], terms)
-        value = form(node.op, "forward")
+        value = form(node._op, "forward")
         assert value is not None  # every op has a value
         line = Line(self.names[node], "", [], value.precedence)
         line.text, line.fast, line.floats, *_ = self.fill(value, node, line)
@@ -177,7 +180,7 @@ class Writer:
             x = node._x
             pairs = [(v, "dx") for v in x] if type(x) is tuple else [(x, "dx"), (node._y, "dy")]
             for v, part in pairs:
-                local = form(node.op, part)
+                local = form(node._op, part)
                 if isinstance(v, Value) and v in self.live and local is not None:
                     line = Line("", "", [self.delta[node]], needs=[0])
                     texts = self.fill(local, node, line, self.names[node])
