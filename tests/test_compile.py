@@ -6,6 +6,7 @@ import builtins
 import cmath
 import importlib
 import math
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -15,19 +16,25 @@ from hypothesis import strategies as st
 from ops import OPS, UNARY
 from strategies import FLOAT_INPUTS, FRACTION_INPUTS, Program, evaluate, float_programs, fraction_programs
 
-from autograd import Compiled, Value, compile, grad
+from autograd import Compiled, Op, Value, compile, grad
 from autograd.compile.compiled import kind_namespace
 from autograd.kinds import FloatKind
 from nn import Linear
 
 chunks = importlib.import_module("autograd.compile.chunks")
+Output = Callable[[list[Value]], Value]  # a program's nodes -> the output to compile
 DOMAIN_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 
 
-def eager(program: Program, data: list, constant: object) -> tuple[object, list]:
+def last(nodes: list[Value]) -> Value:
+    """A program's output: its last node."""
+    return nodes[-1]
+
+
+def eager(program: Program, data: list, constant: object, output: Output = last) -> tuple[object, list]:
     """The program's output and gradients, rebuilt and back-propagated eagerly at `data`."""
     leaves = [Value(x) for x in data]
-    out = evaluate(program, leaves, constant)[-1]
+    out = output(evaluate(program, leaves, constant))
     return out.data, grad(out, leaves)
 
 
@@ -54,10 +61,12 @@ def close(a: object, b: object) -> bool:
     return a == b
 
 
-def agree_at(compiled: Compiled, program: Program, data: list, constant: object) -> list:
+def agree_at(
+    compiled: Compiled, program: Program, data: list, constant: object, output: Output = last
+) -> list:
     """compiled(data) equals eager at data, or raises the error eager raises there; the pairs of grads."""
     try:
-        expected = eager(program, data, constant)
+        expected = eager(program, data, constant, output)
     except DOMAIN_ERRORS as error:
         if all_used(program):  # else the error may come from a node the output does not use
             with pytest.raises(type(error)):
@@ -68,6 +77,21 @@ def agree_at(compiled: Compiled, program: Program, data: list, constant: object)
     assert len(grads) == len(expected[1])
     assert all(close(g, e) for g, e in zip(grads, expected[1])), (grads, expected[1])
     return list(zip(grads, expected[1]))
+
+
+# Users' ops, applied to a program's output (and its first input): a hostile name is only a label
+USER_OPS = [
+    Op("softplus", lambda k, x: k.log(1 + k.exp(x)), lambda k, x, out: k.sigmoid(x)),
+    Op("seed", lambda k, x: x * x * x, lambda k, x, out: 3 * x * x),
+    Op("δ'\n", lambda k, x, y: x * x + y * y, lambda k, x, y, out: 2 * x, lambda k, x, y, out: 2 * y),
+]
+
+
+def with_user_op(op: Op | None) -> Output:
+    """The program's output, or a user's op applied to it (a binary op: with the first input too)."""
+    if op is None:
+        return last
+    return (lambda nodes: op(nodes[-1])) if op.arity == 1 else (lambda nodes: op(nodes[-1], nodes[0]))
 
 
 # Labels a name could be made from, each one a trap: quotes and newlines, δ, keywords, builtins, the
@@ -81,13 +105,15 @@ HOSTILE_LABELS = st.sampled_from([
 
 @given(st.one_of(float_programs(), fraction_programs()), st.data())
 def test_compiled_equals_eager(program: Program, data: st.DataObject) -> None:
-    """The contract, over random graphs of every op with hostile labels on every node: a compiled call
+    """The contract, over random graphs of every op (users' too) with hostile labels on every node: a call
     equals eager backward on the graph rebuilt at new values, for floats and Fractions (exactly), and
     for sympy symbols (free symbols as data), or raises the error eager raises."""
     exact = isinstance(program.inputs[0], Fraction)
     constant = Fraction if exact else float
+    output = with_user_op(data.draw(st.sampled_from([None, *USER_OPS]), label="user op"))
     leaves = [Value(x) for x in program.inputs]
     nodes = evaluate(program, leaves, constant)
+    nodes.append(output(nodes))
     for node in nodes:
         node.label = data.draw(HOSTILE_LABELS)
     compiled = compile(nodes[-1], leaves)
@@ -95,17 +121,17 @@ def test_compiled_equals_eager(program: Program, data: st.DataObject) -> None:
         sympy = pytest.importorskip("sympy")
         symbols = sympy.symbols(f"s0:{len(leaves)}")
         eager_leaves = [Value(s) for s in symbols]
-        eager_out = evaluate(program, eager_leaves, constant)[-1]
+        eager_out = output(evaluate(program, eager_leaves, constant))
         out, grads = compiled(list(symbols))
-        point = dict(zip(symbols, program.inputs))  # sums of float coefficients may round apart: compare there
+        point = dict(zip(symbols, program.inputs))  # sums of float coefficients round apart: compare there
         for ours, theirs in zip([out, *grads], [eager_out.data, *grad(eager_out, eager_leaves)]):
             if ours != theirs:
                 ours, theirs = (complex(sympy.N(sympy.sympify(e).subs(point))) for e in (ours, theirs))
                 assert cmath.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-12), (ours, theirs)
         return
     new = data.draw(st.lists(FRACTION_INPUTS if exact else FLOAT_INPUTS, min_size=3, max_size=3))
-    agree_at(compiled, program, list(program.inputs), constant)
-    for ours, theirs in agree_at(compiled, program, new[: len(program.inputs)], constant):  # relu may cross 0
+    agree_at(compiled, program, list(program.inputs), constant, output)
+    for ours, theirs in agree_at(compiled, program, new[: len(program.inputs)], constant, output):  # relu: ±
         assert not exact or type(ours) is not float or type(theirs) is float  # Fractions in, Fractions out
 
 
@@ -331,3 +357,26 @@ def test_single_use_gradients_are_written_inline_in_brackets_where_needed() -> N
         eager_out = ((la * lb + lc).relu() * (la - lc)).relu() * -(lb + la) - (la * lc).relu()
         got, grads = compiled(data)
         assert close(got, eager_out.data) and grads == grad(eager_out, leaves)
+
+
+def test_a_users_op_compiles_to_a_line_named_after_it() -> None:
+    softplus = Op("softplus", lambda k, x: k.log(1 + k.exp(x)), lambda k, x, out: k.sigmoid(x))
+    x = Value(0.5, "x")
+    compiled = compile(softplus(x) * 2, [x])
+    assert "softplus = log(1 + exp(x))" in compiled.source
+    assert "δx = δsoftplus * sigmoid(x)" in compiled.source
+    leaf = Value(-1.5)
+    out = softplus(leaf) * 2
+    assert compiled([-1.5]) == (out.data, grad(out, [leaf]))
+
+
+def test_a_rule_compile_cannot_trace_is_refused_naming_the_op() -> None:
+    sympy = pytest.importorskip("sympy")
+    x = Value(0.5, "x")
+    branches = Op("branches", lambda k, x: x if x > 0 else -x, lambda k, x, out: 1)
+    with pytest.raises(TypeError, match="cannot trace op 'branches'"):
+        compile(branches(x), [x])
+    smuggled = sympy.Symbol("__import__('os').getcwd()")  # its text must never run as code
+    evil = Op("evil", lambda k, x: x * smuggled, lambda k, x, out: smuggled)
+    with pytest.raises(TypeError, match="cannot trace op 'evil'"):
+        compile(evil(x), [x])

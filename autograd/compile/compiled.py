@@ -47,7 +47,7 @@ class Compiled:
         """(output, gradients) at `values`, one number per input in order; no Value changes."""
         data = self._check(values)
         kind = kind_of(data[0]) if data else self._kind
-        seed_kind = SymbolicKind if SymbolicKind in (kind, self._kind) else kind  # the output's, as backward's
+        seed_kind = SymbolicKind if SymbolicKind in (kind, self._kind) else kind  # the output's kind
         seed = seed_of(grad_output, seed_kind, "a compiled call's grad_output")
         floats = kind is self._kind is FloatKind and type(seed) is float  # then every value is a float
         floats = floats and all(type(v) is float for v in data)

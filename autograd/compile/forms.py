@@ -18,7 +18,7 @@ from types import FunctionType
 from typing import Any
 
 from autograd.formulas import formulas
-from autograd.kinds import ExactKind, FloatKind
+from autograd.kinds import ExactKind, FloatKind, Kind
 from autograd.rules import Op
 
 
@@ -36,16 +36,58 @@ class Form:
     fields: frozenset[str]  # the fields any of the texts uses: x, y, out
 
 
-def form(op: Op, part: str) -> Form | None:
-    """The code of one part of an op ("forward", "dx" or "dy"); None where the op has no such part."""
+def form(op: Op | None, part: str) -> Form | None:
+    """The code of one part of an op ("forward", "dx" or "dy"); None where there is no such part (a leaf
+    has none, an op of one operand no dy)."""
+    if op is None:
+        return None
     formula = _formulas(op)[("forward", "dx", "dy").index(part)]
     return None if formula is None else _parse(formula)
 
 
 @cache
 def _formulas(op: Op) -> tuple[str, str, str | None]:
-    """The texts of an op's rule, traced once per op (`autograd.formulas`): a user's op as a built-in."""
-    return formulas(op)
+    """The texts of an op's rule, traced once per op (`autograd.formulas`): a user's op as a built-in.
+
+    A text runs only if it is arithmetic on x, y, out, numbers and calls of the kind's declared
+    functions (`k.exp(x)`): anything else a rule could smuggle in is refused, naming the op.
+    """
+    try:
+        texts = formulas(op)
+    except Exception as error:  # a user's rule that branches on its data, or fails on a traced operand
+        raise TypeError(
+            f"compile cannot trace op {op.name!r}: a rule may use + - * / ** and k's functions, "
+            f"not Python branches on the data ({type(error).__name__}: {error})"
+        ) from None
+    for text in texts:
+        if text is not None and not _arithmetic(ast.parse(text, mode="eval").body):
+            raise TypeError(f"compile cannot trace op {op.name!r}: not arithmetic on x, y, out")
+    return texts
+
+
+_NODES = (ast.BinOp, ast.UnaryOp, ast.Load, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
+
+
+def _arithmetic(tree: ast.AST) -> bool:
+    """Whether a formula's tree is only + - * / **, numbers, x, y, out and calls k.f(...) of declared f."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            if node.keywords or not isinstance(node.func, ast.Attribute):
+                return False
+        elif isinstance(node, ast.Attribute):
+            if not (isinstance(node.value, ast.Name) and node.value.id == "k"):
+                return False
+            if node.attr not in Kind.__abstractmethods__:
+                return False
+        elif isinstance(node, ast.Name):
+            if node.id not in ("x", "y", "out", "k", "inf", "nan"):
+                return False
+        elif isinstance(node, ast.Constant):
+            if type(node.value) not in (int, float):
+                return False
+        elif not isinstance(node, _NODES):
+            return False
+    return True
 
 
 @cache

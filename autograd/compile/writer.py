@@ -25,8 +25,8 @@ from autograd.compile.forms import Form, form
 from autograd.compile.fuse import fused
 from autograd.compile.lines import Line, Term, impact, readable, slot, sum_lines
 from autograd.compile.names import Namer, identifier
-from autograd.rules import SUM
 from autograd.kinds import Scalar, kind_of
+from autograd.rules import OPS, SUM
 from autograd.value import Value
 
 
@@ -72,7 +72,8 @@ class Writer:
             self.names[x] = self.namer.fresh(identifier(x.label) or f"x{i}")
         for n, node in enumerate(self.order):
             if node in live and node not in self.names:
-                self.names[node] = self.namer.fresh(identifier(node.label) or f"v{n}")
+                name = identifier(node.label) or (OPS.get(node.op) is not node._op and identifier(node.op))
+                self.names[node] = self.namer.fresh(name or f"v{n}")  # a user's op: named after it
 
     def compiled(self) -> Compiled:
         """The Compiled of this graph: readable source, fast code, guarded code."""
