@@ -58,6 +58,10 @@ class Term:
     need: int  # the least precedence δchild needs unbracketed in the term (a value is a name: 3)
     precedence: int  # of the term's fast texts
 
+    def of(self, delta: str) -> Term:
+        """This impact of a constant factor, with `delta` as its δchild."""
+        return Term(self.text, self.fast, self.floats, self.guarded, [delta], self.need, self.precedence)
+
 
 def impact(
     local: str, fast: str, floats: str, gate: str, floats_gate: str, form: Form, line: Line
@@ -76,6 +80,17 @@ def impact(
     guarded = f"({fast} if {factor} else zero)"
     return Term(readable, fast, floats, guarded, line.args, 2, 2)
 
+
+def constant_impact(form: Form) -> Term:
+    """δchild · a constant factor (a formula with no field), to be given its δchild by `Term.of`."""
+    term = _CONSTANT_IMPACTS.get(form.text)
+    if term is None:
+        term = impact(form.text, form.fast, form.floats, *form.gates, form, Line("", "", []))
+        _CONSTANT_IMPACTS[form.text] = term
+    return term
+
+
+_CONSTANT_IMPACTS: dict[str, Term] = {}  # a constant factor's text -> its impact
 
 def sum_lines(name: str, terms: list[Term]) -> list[Line]:
     """`name = t1 + t2 + ...`, continued on further lines (`name = name + ...`) past TERMS_PER_LINE."""

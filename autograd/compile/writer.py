@@ -23,7 +23,7 @@ from autograd.backward import topological_order
 from autograd.compile.compiled import NAMESPACE, Compiled
 from autograd.compile.forms import Form, form
 from autograd.compile.fuse import fused
-from autograd.compile.lines import Line, Term, impact, readable, slot, sum_lines
+from autograd.compile.lines import Line, Term, constant_impact, impact, readable, slot, sum_lines
 from autograd.compile.names import Namer, identifier
 from autograd.kinds import Scalar, kind_of
 from autograd.rules import OPS, SUM
@@ -178,13 +178,16 @@ class Writer:
                     lines += sum_lines(name, terms)
             if node.is_leaf():
                 continue
-            x = node._x
+            x, delta = node._x, self.delta[node]
             pairs = [(v, "dx") for v in x] if type(x) is tuple else [(x, "dx"), (node._y, "dy")]
             for v, part in pairs:
                 local = form(node._op, part)
                 if isinstance(v, Value) and v in self.live and local is not None:
-                    line = Line("", "", [self.delta[node]], needs=[0])
-                    texts = self.fill(local, node, line, self.names[node])
-                    impacts.setdefault(v, []).append(impact(*texts, local, line))
+                    if local.fields:
+                        line = Line("", "", [delta], needs=[0])
+                        term = impact(*self.fill(local, node, line, self.names[node]), local, line)
+                    else:  # a constant factor (a term of a sum, an operand of +): no field to fill
+                        term = constant_impact(local).of(delta)
+                    impacts.setdefault(v, []).append(term)
         return lines
 
