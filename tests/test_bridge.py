@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 import sympy
@@ -276,9 +274,3 @@ def test_relu_at_zero_is_where_the_two_differ() -> None:
     t = tensor(0.0).requires_grad_()
     torch.relu(t).backward()
     assert (x.grad, t.grad.item()) == (1.0, 0.0)
-
-
-def test_the_readme_example_runs() -> None:
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    after = text[text.index("### PyTorch: to_torch and from_torch") :]
-    exec(re.search(r"```python\n(.*?)```", after, re.S).group(1), {})  # its last line asserts
