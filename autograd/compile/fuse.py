@@ -61,8 +61,7 @@ def _inlined(line: Line, inline: dict[str, Line]) -> Line:
             args.append(name)
             needs.append(need)
             continue
-        sub_fields = [slot(len(args) + j) for j in range(len(sub.args))]
-        fast, floats, guarded = (sub.version(v).format(*sub_fields) for v in VERSIONS)
+        fast, floats, guarded = _versions(sub, [slot(len(args) + j) for j in range(len(sub.args))])
         if sub.precedence < need:
             fast, floats, guarded = f"({fast})", f"({floats})", f"({guarded})"
         fields.append((fast, floats, guarded))
@@ -71,6 +70,19 @@ def _inlined(line: Line, inline: dict[str, Line]) -> Line:
         depth = max(depth, sub.depth + 1)
         if line.version("fast") == "{0}":  # δnode = δchild: the line is the child's δ
             precedence = sub.precedence
-    fast, floats, guarded = (line.version(v).format(*(f[k] for f in fields)) for k, v in enumerate(VERSIONS))
+    if all(f[0] == f[1] == f[2] for f in fields):  # the same texts inside: each version formatted once
+        fast, floats, guarded = _versions(line, [f[0] for f in fields])
+    else:
+        fast, floats, guarded = (line.version(v).format(*(f[k] for f in fields)) for k, v in enumerate(VERSIONS))
     return Line(line.target, "", args, precedence, needs, fast, floats, guarded, depth)
+
+
+def _versions(line: Line, fields: list[str]) -> tuple[str, str, str]:
+    """The fast, floats and guarded texts of `line` with `fields` filled in, each distinct text once."""
+    fast_text = line.version("fast")
+    fast = fast_text.format(*fields)
+    floats_text, guarded_text = line.version("floats"), line.version("guarded")
+    floats = fast if floats_text == fast_text else floats_text.format(*fields)
+    guarded = fast if guarded_text == fast_text else guarded_text.format(*fields)
+    return fast, floats, guarded
 
