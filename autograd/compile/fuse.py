@@ -73,7 +73,8 @@ def _inlined(line: Line, inline: dict[str, Line]) -> Line:
     if all(f[0] == f[1] == f[2] for f in fields):  # the same texts inside: each version formatted once
         fast, floats, guarded = _versions(line, [f[0] for f in fields])
     else:
-        fast, floats, guarded = (line.version(v).format(*(f[k] for f in fields)) for k, v in enumerate(VERSIONS))
+        texts = (line.version(v).format(*(f[i] for f in fields)) for i, v in enumerate(VERSIONS))
+        fast, floats, guarded = texts
     return Line(line.target, "", args, precedence, needs, fast, floats, guarded, depth)
 
 
