@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 Layers = list[tuple[list[list[float]], list[float]]]
@@ -30,7 +30,7 @@ class Engine:
         raise NotImplementedError
 
     def prepare(self, xs: list[list[float]], ys: list[float]) -> float | None:
-        """Work done once before stepping on these rows (compiling): its seconds, or None."""
+        """Work done once before stepping on these rows: its seconds if it is a compilation, or None."""
         return None
 
     def loss_and_grads(self, xs: list[list[float]], ys: list[float]) -> tuple[float, list[float]]:
@@ -369,6 +369,70 @@ class HandWritten(Engine):
         return [self._forward_row(x)[-1][0] for x in xs]
 
 
+class NumpyMatrices(Engine):
+    """The same step as numpy matrix code, a whole layer in one product: the limit of array speed.
+
+    Forward Z^k = O^{k-1} W^{k,T} + B^k, O^k = ReLU(Z^k) between layers (one row per sample); backward
+    Δ^k = Δ^{k+1} W^k masked by ReLU'(Z^k), δW^k = Δ^{k+1,T} O^{k-1}, δB^k = Σ_rows Δ^{k+1}.
+    """
+
+    name = "numpy matrices"
+    big_moons = True
+
+    def __init__(self) -> None:
+        import numpy
+
+        self.np = numpy
+
+    def load(self, layers: Layers) -> None:
+        self.w = [self.np.array(w, dtype=float) for w, _ in layers]
+        self.b = [self.np.array(b, dtype=float) for _, b in layers]
+
+    def prepare(self, xs: list[list[float]], ys: list[float]) -> None:
+        """The rows as arrays, once (a numpy user holds the data as arrays): no compilation to report."""
+        self.x, self.y = self.np.array(xs, dtype=float), self.np.array(ys, dtype=float)
+
+    def _outputs(self, x: Any) -> list[Any]:
+        """The outputs of every layer for all rows: outs[0] = x, outs[k+1] = ReLU(outs[k] W^T + B)."""
+        outs = [x]
+        for k, (w, b) in enumerate(zip(self.w, self.b)):
+            z = outs[-1] @ w.T + b
+            outs.append(z if k == len(self.w) - 1 else self.np.maximum(z, 0.0))
+        return outs
+
+    def loss_and_grads(self, xs: list[list[float]], ys: list[float]) -> tuple[float, list[float]]:
+        self._backward()
+        grads = [g for dw, db in zip(self.dw, self.db) for g in [*dw.ravel().tolist(), *db.tolist()]]
+        return self.loss, grads
+
+    def _backward(self) -> None:
+        """Loss and gradients of the prepared rows into self.loss, self.dw, self.db."""
+        np, y = self.np, self.y
+        outs = self._outputs(self.x)
+        margin = 1.0 - y * outs[-1][:, 0]
+        active = margin >= 0  # the hinge passes its learning flow where 1 - y·score >= 0
+        delta = np.where(active, -y / len(y), 0.0)[:, None]  # δ at the output: ∂loss/∂score
+        self.dw: list[Any] = []
+        self.db: list[Any] = []
+        for k in range(len(self.w) - 1, -1, -1):
+            self.dw.insert(0, delta.T @ outs[k] + 2 * ALPHA * self.w[k])
+            self.db.insert(0, delta.sum(axis=0) + 2 * ALPHA * self.b[k])
+            if k:
+                delta = (delta @ self.w[k]) * (outs[k] > 0)
+        reg = sum(float((w * w).sum() + (b * b).sum()) for w, b in zip(self.w, self.b))
+        self.loss = float(margin[active].sum()) / len(y) + ALPHA * reg
+
+    def step(self, xs: list[list[float]], ys: list[float], lr: float) -> float:
+        self._backward()
+        for w, b, dw, db in zip(self.w, self.b, self.dw, self.db):
+            w -= lr * dw
+            b -= lr * db
+        return self.loss
+
+    def forward(self, xs: list[list[float]], graph: bool) -> list[float]:
+        return list(self._outputs(self.np.array(xs, dtype=float))[-1][:, 0].tolist())
+
+
 def _canonical_order(layers: Layers) -> list[int]:
     """Where each canonical gradient (weights by row, then biases) sits in micrograd's per-neuron order."""
     order, start = [], 0
@@ -380,19 +444,21 @@ def _canonical_order(layers: Layers) -> list[int]:
     return order
 
 
-ENGINES: dict[str, Callable[[], Engine]] = {
+ENGINES: dict[str, type[Engine]] = {
     "impactgrad": Impactgrad,
     "impactgrad, compiled": ImpactgradCompiled,
     "micrograd": Micrograd,
     "micrograd, gc off": MicrogradGcOff,
     "torch (0-dim)": Torch,
     "hand-written floats": HandWritten,
+    "numpy matrices": NumpyMatrices,
 }
 
 
 def importable(name: str) -> bool:
     """Whether the engine's library can be imported here (PyTorch is optional)."""
-    module = {"micrograd": "micrograd", "micrograd, gc off": "micrograd", "torch (0-dim)": "torch"}.get(name)
+    libraries = {"micrograd": "micrograd", "micrograd, gc off": "micrograd", "torch (0-dim)": "torch"}
+    module = {**libraries, "numpy matrices": "numpy"}.get(name)
     if module is None:
         return True
     return importlib.util.find_spec(module) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 OURS, MICROGRAD = "impactgrad", "micrograd"
+COMPILED, HAND_WRITTEN, NUMPY = "impactgrad, compiled", "hand-written floats", "numpy matrices"
 
 
 def seconds(t: float) -> str:
@@ -31,6 +32,47 @@ def ratio(workload: dict[str, Any], numerator: str, denominator: str) -> float |
     return None
 
 
+def times(r: float | None) -> str:
+    """A ratio as `0.077×` (three significant digits), or a dash where it is missing."""
+    return "—" if r is None else f"{r:.3g}×"
+
+
+# Every ratio is ours ÷ theirs (lower is better): (ours, theirs) per column of the table...
+COLUMNS = ((OURS, MICROGRAD), (OURS, HAND_WRITTEN))
+# ...and below it, on the moons step.
+STEP_RATIOS = ((OURS, MICROGRAD), (COMPILED, HAND_WRITTEN), (COMPILED, NUMPY))
+
+
+def summary(workload: dict[str, Any]) -> str:
+    """One workload in a line: each engine's median, then its ratios ours ÷ theirs."""
+    medians = ", ".join(f"{name} {seconds(stats['median'])}" for name, stats in workload.items())
+    found = [(a, b, ratio(workload, a, b)) for a, b in dict.fromkeys(COLUMNS + STEP_RATIOS)]
+    ratios = "; ".join(f"{a} ÷ {b} {times(r)}" for a, b, r in found if r is not None)
+    return medians + (f"; {ratios}" if ratios else "")
+
+
+def agreement(errors: list[str]) -> str:
+    """What the agreement check found, in a line."""
+    return f"{len(errors)} disagreements (listed below)" if errors else "all engines agree to 1e-9"
+
+
+def memory_summary(held: dict[str, Any]) -> str:
+    """Bytes per node held after forward, per engine that measures its memory."""
+    per_node = {name: m["after_forward"] / m["nodes"] for name, m in held.items() if m}
+    return ", ".join(f"{name} {b:.0f} bytes/node" for name, b in per_node.items())
+
+
+def crash_summary(depths: dict[str, int | None]) -> str:
+    """The chain length from which backward raises RecursionError, per engine."""
+    said = {name: "works" if d is None else f"fails from {d} steps" for name, d in depths.items()}
+    return ", ".join(f"{name} {text}" for name, text in said.items())
+
+
+def big_summary(result: dict[str, Any]) -> str:
+    """One engine's moons step on many rows, in a line."""
+    return "compile {}, step {}, peak memory {}".format(*big_cells(result))
+
+
 def big_table(big: dict[str, Any]) -> list[str]:
     """The moons step on many rows: preparation, step and peak memory per engine (fresh processes)."""
     lines = [
@@ -42,11 +84,14 @@ def big_table(big: dict[str, Any]) -> list[str]:
     ]
     for name, result in big.items():
         if name != "samples":
-            prepare = "—" if result["prepare"] is None else seconds(result["prepare"])
-            lines.append(
-                f"| {name} | {prepare} | {seconds(result['step'])} | {result['peak_bytes'] / 2**20:.0f} MiB |"
-            )
+            lines.append(f"| {name} | " + " | ".join(big_cells(result)) + " |")
     return lines
+
+
+def big_cells(result: dict[str, Any]) -> tuple[str, str, str]:
+    """One engine's moons step on many rows: compile time (a dash if none), step time, peak memory."""
+    prepare = "—" if result["prepare"] is None else seconds(result["prepare"])
+    return prepare, seconds(result["step"]), f"{result['peak_bytes'] / 2**20:.0f} MiB"
 
 
 def markdown(document: dict[str, Any]) -> str:
@@ -59,24 +104,18 @@ def markdown(document: dict[str, Any]) -> str:
         "(A B C … per round); median (min–max) of the rounds' wall times, then their median CPU time; GC on "
         "except in the `gc off` column.",
         "",
-        "| workload | " + " | ".join(names) + " | micrograd ÷ impactgrad | impactgrad ÷ hand-written |",
-        "|---|" + "---:|" * (len(names) + 2),
+        "| workload | " + " | ".join(names) + "".join(f" | {a} ÷ {b}" for a, b in COLUMNS) + " |",
+        "|---|" + "---:|" * (len(names) + len(COLUMNS)),
     ]
     for workload, stats in document["workloads"].items():
-        vs_micrograd = ratio(stats, MICROGRAD, OURS)
-        vs_floor = ratio(stats, OURS, "hand-written floats")
         lines.append(
             f"| {workload} | " + " | ".join(cell(stats.get(name)) for name in names)
-            + f" | {'—' if vs_micrograd is None else f'{vs_micrograd:.1f}x'}"
-            + f" | {'—' if vs_floor is None else f'{vs_floor:.1f}x'} |"
+            + "".join(f" | {times(ratio(stats, a, b))}" for a, b in COLUMNS) + " |"
         )
     step = document["workloads"]["moons_step"]
-    compiled = ratio(step, "impactgrad, compiled", "hand-written floats")
-    if compiled is not None:
-        lines += ["", f"moons_step: impactgrad, compiled ÷ hand-written floats = {compiled:.2f}"]
-    eager = ratio(step, OURS, MICROGRAD)
-    if eager is not None:
-        lines += ["", f"moons_step: impactgrad ÷ micrograd = {eager:.3f}"]
+    found = [(a, b, ratio(step, a, b)) for a, b in STEP_RATIOS]
+    lines += ["", "moons_step, ours ÷ theirs (lower is better):", ""]
+    lines += [f"- {a} ÷ {b} = {times(r)}" for a, b, r in found if r is not None]
     memory = document["memory"]
     lines += [
         "",

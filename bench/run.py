@@ -1,9 +1,10 @@
-"""impactgrad against micrograd, PyTorch (0-dim tensors) and hand-written floats, side by side.
+"""impactgrad against micrograd, PyTorch (0-dim), hand-written floats and numpy matrices, side by side.
 
 Every workload runs for every engine alternately (A B C A B C ...), each engine in its own process,
 and the medians (with min–max) go to a Markdown table on stdout and to a JSON file.
 Usage: python bench/run.py [--quick] [--check] [--repeats N] [--out PATH]
-(`make bench` runs --quick, about 45 s; `make bench FULL=1` the full run, about eight and a half minutes.)
+(`make bench` runs --quick, about 45 s on a quiet 2-core machine; `make bench FULL=1` the full run, about
+eight and a half minutes there.)
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
@@ -31,6 +32,7 @@ import report
 import worker
 
 OURS, MICROGRAD = "impactgrad", "micrograd"
+T = TypeVar("T")
 
 
 @dataclass
@@ -148,47 +150,54 @@ def measure(
 
 @dataclass
 class Progress:
-    """`[3/9] chain 1e+05 ... 12.3 s` on stderr: which workload runs, and how long it took."""
+    """`[3/9] chain 1e+05 ... 12.3 s: impactgrad 259 ms, ...` on stderr: workload, time taken, result."""
 
     steps: int
     done: int = 0
 
-    @contextmanager
-    def step(self, label: str) -> Iterator[None]:
-        """Announce the workload, run it, print its time."""
+    def run(self, label: str, describe: Callable[[T], str], work: Callable[..., T], *args: Any) -> T:
+        """Announce the workload, run work(*args), then print its time and `describe` of its answer."""
         self.done += 1
         print(f"[{self.done}/{self.steps}] {label} ...", end="", file=sys.stderr, flush=True)
         start = time.perf_counter()
-        yield
-        print(f" {report.seconds(time.perf_counter() - start)}", file=sys.stderr, flush=True)
+        answer = work(*args)
+        took = report.seconds(time.perf_counter() - start)
+        print(f" {took}: {describe(answer)}", file=sys.stderr, flush=True)
+        return answer
 
 
-def benchmark(pool: Engines, sizes: Sizes) -> dict[str, Any]:
+def benchmark(pool: Engines, sizes: Sizes, progress: Progress) -> dict[str, Any]:
     """All workloads: moons_step, chain, wide, inference, memory, micrograd's crash depth."""
-    workloads: dict[str, Any] = {}
-    progress = Progress(steps=len(sizes.chains) + 6)
-    with progress.step(f"moons_step in {sizes.moons_pools} sets of processes"):
-        workloads["moons_step"] = moons_step(pool, sizes)
     _, xs, ys = moons_layers(sizes.samples)
-    with progress.step("moons_step, compile"):
-        workloads["moons_step, compile"] = measure(pool, "moons_compile", (xs, ys), sizes.repeats)
-    for n in sizes.chains:
-        repeats = sizes.long_chain_repeats if n >= 10**6 else sizes.repeats
-        with progress.step(f"chain {n:.0e}"):
-            workloads[f"chain {n:.0e}"] = measure(pool, "chain", (n,), repeats)
-    with progress.step(f"wide {sizes.wide:.0e}"):
-        workloads[f"wide {sizes.wide:.0e}"] = measure(pool, "wide", (sizes.wide,), sizes.repeats)
-    for graph, label in ((True, "forward, graph"), (False, "forward, no_grad")):
-        with progress.step(label):
-            workloads[label] = measure(pool, "forward", (graph,), sizes.repeats)
-    with progress.step("memory, crash depth"):
-        memory = {name: pool.ask(name, "chain_memory", sizes.memory_chain) for name in pool.names}
-        crash = {name: pool.ask(name, "crash_depth", sizes.crash_limit) for name in (OURS, MICROGRAD)}
+    workloads = {"moons_step": progress.run("moons_step", report.summary, moons_step, pool, sizes)}
+    asked: list[tuple[str, str, tuple[Any, ...], int]] = [
+        ("moons_step, compile", "moons_compile", (xs, ys), sizes.repeats),
+        *((f"chain {n:.0e}", "chain", (n,), sizes.long_chain_repeats if n >= 10**6 else sizes.repeats)
+          for n in sizes.chains),
+        (f"wide {sizes.wide:.0e}", "wide", (sizes.wide,), sizes.repeats),
+        ("forward, graph", "forward", (True,), sizes.repeats),
+        ("forward, no_grad", "forward", (False,), sizes.repeats),
+    ]
+    for label, method, args, repeats in asked:
+        workloads[label] = progress.run(label, report.summary, measure, pool, method, args, repeats)
+    memory = progress.run(
+        f"memory, chain {sizes.memory_chain:.0e}", report.memory_summary, ask_all, pool, pool.names,
+        "chain_memory", sizes.memory_chain,
+    )
+    crash = progress.run(
+        "crash depth", report.crash_summary, ask_all, pool, [OURS, MICROGRAD], "crash_depth",
+        sizes.crash_limit,
+    )
     return {
         "workloads": workloads,
         "memory": {"chain": sizes.memory_chain, **{k: v for k, v in memory.items() if v}},
         "crash_depth": {"limit": sizes.crash_limit, **crash},
     }
+
+
+def ask_all(pool: Engines, names: list[str], method: str, *args: Any) -> dict[str, Any]:
+    """Each named engine's answer to method(*args), one after the other."""
+    return {name: pool.ask(name, method, *args) for name in names}
 
 
 def moons_step(pool: Engines, sizes: Sizes) -> dict[str, Any]:
@@ -205,17 +214,26 @@ def moons_step(pool: Engines, sizes: Sizes) -> dict[str, Any]:
         return measure([pool, *extra], "moons_step", (0.05,), sizes.repeats)
 
 
-def big_moons(names: list[str], sizes: Sizes) -> dict[str, Any]:
+def big_moons(names: list[str], sizes: Sizes, progress: Progress) -> dict[str, Any]:
     """The moons step on sizes.big_samples rows, each engine in a fresh process (for its peak memory)."""
     layers, xs, ys = moons_layers(sizes.big_samples)
     results: dict[str, Any] = {"samples": sizes.big_samples}
-    for name in names:
-        print(f"moons_step on {sizes.big_samples} rows: {name} ...", file=sys.stderr)
-        with Engines([name]) as fresh:
-            answer = fresh.ask(name, "big_moons", layers, xs, ys)
-        if answer is not None:
-            results[name] = answer
+    for name in big_engines(names):
+        label = f"moons_step on {sizes.big_samples} rows, {name}"
+        results[name] = progress.run(label, report.big_summary, fresh_big_moons, name, layers, xs, ys)
     return results
+
+
+def fresh_big_moons(name: str, *moons: Any) -> dict[str, Any]:
+    """One engine's moons step on many rows, in a process of its own."""
+    with Engines([name]) as fresh:
+        answer: dict[str, Any] = fresh.ask(name, "big_moons", *moons)
+        return answer
+
+
+def big_engines(names: list[str]) -> list[str]:
+    """The engines that run the moons step on many rows."""
+    return [name for name in names if engines.ENGINES[name].big_moons]
 
 
 def machine() -> dict[str, Any]:
@@ -261,16 +279,17 @@ def main(argv: list[str] | None = None) -> int:
     missing = sorted(set(engines.ENGINES) - set(names))
     if missing:
         print(f"(not importable here, left out: {', '.join(missing)})", file=sys.stderr)
+    steps = 1 + (0 if args.check else len(sizes.chains) + 7 + len(big_engines(names)))
+    progress = Progress(steps)
     with Engines(names) as pool:
-        errors = check_agreement(pool, sizes)
+        errors = progress.run("agreement of the engines", report.agreement, check_agreement, pool, sizes)
         if errors:
             print("The engines disagree (tolerance 1e-9):", *errors, sep="\n  ", file=sys.stderr)
             return 1
-        print(f"agreement: {', '.join(names)} agree on the moons loss and gradients to 1e-9", file=sys.stderr)
         if args.check:
             return 0
-        results = benchmark(pool, sizes)
-    results["big_moons"] = big_moons(names, sizes)
+        results = benchmark(pool, sizes, progress)
+    results["big_moons"] = big_moons(names, sizes, progress)
     options = argv if argv is not None else sys.argv[1:]
     command = " ".join([".venv/bin/python", "bench/run.py", *options])
     document = {"machine": machine(), "command": command, "quick": args.quick, "engines": names, **results}

@@ -1,9 +1,13 @@
 """impactgrad's layers, losses, optimisers and training loop, built on the engine's public API."""
 
+from nn import engine as engine  # first: refuses an `autograd` that is not impactgrad's (another package's)
+
+# isort: split
 from nn import data
 from nn.activation import Activation, Input1D, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from nn.bridge import from_torch, to_torch
 from nn.conv import Conv2D, Flatten, Input2D
+from nn.distributed import fit_distributed, fit_torch
 from nn.draw import draw
 from nn.linear import MLP, Linear, Neuron
 from nn.loss import binary_cross_entropy, cross_entropy, half_squared_error, hinge, mse
@@ -42,6 +46,8 @@ __all__ = [
     "data",
     "draw",
     "fit",
+    "fit_distributed",
+    "fit_torch",
     "from_torch",
     "half_squared_error",
     "hinge",

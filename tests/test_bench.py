@@ -1,8 +1,11 @@
 """The benchmark's smoke test: its engines agree on the moons loss and gradients (no timing here)."""
 
+import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,26 +18,74 @@ def test_the_engines_agree_on_the_moons_step() -> None:
         [sys.executable, str(RUN), "--quick", "--check"], capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
-    assert "agree on the moons loss and gradients" in done.stderr
+    progress = [line for line in done.stderr.splitlines() if line.startswith("[")]
+    assert progress == [progress[0]] and re.fullmatch(
+        r"\[1/1\] agreement of the engines \.\.\. [\d.]+ (s|ms): all engines agree to 1e-9", progress[0]
+    )
 
 
-def test_each_workload_prints_its_progress_and_time(capsys) -> None:
-    sys.path.insert(0, str(RUN.parent))
-    import run
-
+def test_each_workload_prints_its_progress_time_and_result(capsys) -> None:
+    run = _bench("run")
     progress = run.Progress(steps=2)
-    with progress.step("chain 1e+03"):
-        pass
-    with progress.step("wide 1e+04"):
-        pass
+    assert progress.run("chain 1e+03", lambda n: f"{n} steps", lambda n: n, 1000) == 1000
+    assert progress.run("wide 1e+04", str.upper, str, "done") == "done"
     lines = capsys.readouterr().err.splitlines()
-    assert lines[0].startswith("[1/2] chain 1e+03 ... ") and lines[0].endswith("s")
-    assert lines[1].startswith("[2/2] wide 1e+04 ... ")
+    assert re.fullmatch(r"\[1/2\] chain 1e\+03 \.\.\. \S+ (s|ms|µs): 1000 steps", lines[0])
+    assert lines[1].startswith("[2/2] wide 1e+04 ... ") and lines[1].endswith(": DONE")
+
+
+def _stats(median: float) -> dict[str, float]:
+    return {"median": median, "min": median, "max": median, "cpu_median": median}
+
+
+def test_every_ratio_is_ours_over_theirs() -> None:
+    report = _bench("report")
+    step = {
+        "impactgrad": _stats(0.04), "impactgrad, compiled": _stats(0.003), "micrograd": _stats(0.5),
+        "hand-written floats": _stats(0.006), "numpy matrices": _stats(0.0001),
+    }
+    line = report.summary(step)
+    assert "impactgrad ÷ micrograd 0.08×" in line and "impactgrad ÷ hand-written floats 6.67×" in line
+    assert "impactgrad, compiled ÷ hand-written floats 0.5×" in line
+    assert "impactgrad, compiled ÷ numpy matrices 30×" in line
+    document = {
+        "machine": {"nproc": 2, "cpu": "x", "implementation": "CPython", "python": "3", "platform": "p",
+                    "micrograd": "0.1.0", "torch": None},
+        "command": "bench/run.py", "engines": list(step),
+        "workloads": {"moons_step": step, "chain 1e+03": {"impactgrad": _stats(1), "micrograd": _stats(4)}},
+        "memory": {"chain": 10}, "crash_depth": {"limit": 5},
+    }
+    text = report.markdown(document)
+    assert "| impactgrad ÷ micrograd | impactgrad ÷ hand-written floats |" in text
+    assert "| chain 1e+03 |" in text and "| 0.25× | — |" in text
+    assert "- impactgrad, compiled ÷ numpy matrices = 30×" in text
+    for theirs in ("micrograd", "hand-written floats", "numpy matrices", "torch"):
+        assert f"{theirs} ÷" not in text and f"{theirs} ÷" not in line  # never theirs over ours
+
+
+def test_numpy_matrices_take_the_hand_written_step() -> None:
+    pytest.importorskip("numpy")
+    engines, run = _bench("engines"), _bench("run")
+    layers, xs, ys = run.moons_layers(30)
+    hand, matrices = engines.HandWritten(), engines.NumpyMatrices()
+    for engine in (hand, matrices):
+        engine.load(layers)
+        engine.prepare(xs, ys)
+    both = [("hand", hand.loss_and_grads(xs, ys)), ("numpy", matrices.loss_and_grads(xs, ys))]
+    assert engines.agree(both) == []
+    for _ in range(3):
+        assert matrices.step(xs, ys, 0.05) == pytest.approx(hand.step(xs, ys, 0.05), abs=1e-12)
+    assert matrices.forward(xs, graph=False) == pytest.approx(hand.forward(xs, graph=False), abs=1e-12)
+
+
+def _bench(name: str) -> Any:
+    """A module of bench/ (not a package: its scripts import each other by name)."""
+    sys.path.insert(0, str(RUN.parent))
+    return importlib.import_module(name)
 
 
 def test_the_report_holds_no_checklist() -> None:
-    sys.path.insert(0, str(RUN.parent))
-    import report
+    report = _bench("report")
 
     assert not hasattr(report, "targets")
     assert "Targets" not in Path(report.__file__).read_text(encoding="utf-8")
@@ -55,9 +106,7 @@ class FakePool:
 
 
 def test_measure_takes_its_medians_over_every_pools_rounds() -> None:
-    sys.path.insert(0, str(RUN.parent))
-    import run
-
+    run = _bench("run")
     first = FakePool({"a": [1.0, 2.0], "b": [10.0, 10.0]})
     second = FakePool({"a": [9.0, 9.0], "b": [30.0, 40.0]})
     result = run.measure([first, second], "moons_step", (0.05,), repeats=2)  # type: ignore[list-item]

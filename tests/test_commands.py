@@ -34,3 +34,15 @@ def test_make_bench_is_quick_by_default_and_full_by_a_variable() -> None:
     assert "bench/run.py --quick" in dry_run("bench")
     full = dry_run("bench", "FULL=1")
     assert "bench/run.py" in full and "--quick" not in full
+
+
+def test_make_demo_installs_only_what_the_demo_needs_then_checks_the_import_names() -> None:
+    demo = dry_run("-B", "demo")
+    installs = [line for line in demo.splitlines() if "pip install" in line and "-e" in line]
+    assert installs == [".venv/bin/python -m pip install --quiet -e '.[explore]'"]  # no torch, playwright, …
+    assert demo.index("-c 'import nn'") > demo.index(installs[0])
+
+
+def test_make_test_builds_the_documentation_site() -> None:
+    test = dry_run("-B", "test")
+    assert "'.[dev,notebook,data,browser,torch,bench,docs]'" in test and "docs/build_site.py site" in test

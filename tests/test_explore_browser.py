@@ -12,21 +12,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from autograd import Value, explore, grad, topological_order
-from tests.browser import CHROMIUM_FLAGS, chromium_path
 from tests.example_graphs import neuron
 
 SCREENSHOTS = Path(__file__).parent.parent / "out" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 class Opened:
