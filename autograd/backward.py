@@ -12,9 +12,9 @@ from operator import methodcaller
 from typing import Any, overload
 
 from autograd import mode as _mode
-from autograd.rules import RULES
-from autograd.scalars import Scalar, is_constant, kind_of
-from autograd.value import Value
+from autograd.kinds import Kind, Scalar, is_constant, is_symbolic, kind_of
+from autograd.rules import MANY
+from autograd.value import Value, max
 
 Locals = Callable[[Value], Iterable[tuple[Any, Any]]]  # a node's (operand, local derivative) pairs
 
@@ -93,7 +93,9 @@ def backward(root: Value, grad: Scalar = 1, create_graph: bool = False) -> None:
             flow = _flow(order, root, seed, _graph_locals)
             for node in order:
                 g = flow.get(node, 0)
-                node.grad = _as_value(node.grad + g if node.is_leaf() else g, node)
+                if node.is_leaf():
+                    g = g if node.grad is None else node.grad + g
+                node.grad = _as_value(g, node)
         _check_gradients(order)
         return
     zero = kind_of(root.data).zero
@@ -102,15 +104,22 @@ def backward(root: Value, grad: Scalar = 1, create_graph: bool = False) -> None:
             node.grad = zero
         elif type(node.grad) is int:  # a leaf's neutral 0 takes the graph's kind, reached or not
             node.grad += zero
+        elif node.grad is None:  # set to None (PyTorch's zero_grad(set_to_none=True)): zero
+            node.grad = zero
     root.grad += seed
     for node in reversed(order):  # the fast path of _flow, on the nodes' .grad
         g = node.grad
         d = node._dx
         if d:  # None (a constant operand or none) and an exact 0 pass nothing
             x = node._x
-            if type(x) is tuple:  # a sum: ∂Σ/∂term = 1, each term receives δ as it is
-                for term in x:
-                    term.grad += g
+            if type(x) is tuple:  # a sum (∂Σ/∂term = 1: each term receives δ as it is) or a max
+                if type(d) is tuple:
+                    for term, local in zip(x, d):
+                        if local:
+                            term.grad += local * g
+                else:
+                    for term in x:
+                        term.grad += g
             else:
                 x.grad += d * g
         d = node._dy
@@ -193,15 +202,18 @@ def _slot_locals(node: Value) -> Iterable[tuple[Any, Any]]:
 
 def _graph_locals(node: Value) -> Iterable[tuple[Any, Any]]:
     """The local derivatives as Values: the node's rule evaluated over its operands (create_graph)."""
-    rule = RULES[node.op]
+    op = node._op
+    assert op is not None  # a leaf has no locals; _flow skips leaves
     x, y = node._x, node._y
-    if type(x) is tuple:  # a sum: the same local derivative for each term
-        for term in x:
-            yield term, rule.local_x(ValueKind, term, y, node)
-    elif node._dx is not None:
-        yield x, rule.local_x(ValueKind, x, y, node)
-    if node._dy is not None and rule.local_y is not None:
-        yield y, rule.local_y(ValueKind, x, y, node)
+    if op.arity == MANY:
+        yield from zip(x, op.dx(ValueKind, x, node))
+    elif op.arity == 1:
+        yield x, op.dx(ValueKind, x, node)
+    else:
+        if node._dx is not None:
+            yield x, op.dx(ValueKind, x, y, node)
+        if node._dy is not None and op.dy is not None:
+            yield y, op.dy(ValueKind, x, y, node)
 
 
 def _as_value(g: Any, like: Value) -> Value:
@@ -221,10 +233,21 @@ def _check_gradients(order: list[Value]) -> None:
             raise FloatingPointError(f"backward produced a NaN gradient at {node!r} (op {node.op!r}){made}")
 
 
-class ValueKind:
+def _data(v: Any) -> Scalar:
+    """The data of a Value, or a constant operand as it is."""
+    return v.data if isinstance(v, Value) else v
+
+
+def _method(name: str) -> Any:
+    """The Value method `name` as a kind's function: ValueKind.exp(x) is x.exp()."""
+    return staticmethod(methodcaller(name))
+
+
+class ValueKind(Kind):
     """The rules' functions over Values (for create_graph): Value ops, so derivatives are graphs.
 
-    A step or a sign is a constant of the data's kind: the zeros it gives pass nothing on.
+    A step, a sign or a maximum's choice is a constant of the data's kind: the zeros it gives pass
+    nothing on. Where first order's value is a limit (a pole, ln of 0), the same constant is given.
     """
 
     zero = 0
@@ -245,9 +268,11 @@ class ValueKind:
         return x**n
 
     @staticmethod
-    def pow(x: Any, n: Any) -> Any:
-        """x ** n (a constant base: its kind's pow)."""
-        return x**n if isinstance(x, Value) else kind_of(x).pow(x, n)
+    def times_pow(a: Any, x: Any, n: Any) -> Any:
+        """a · x^n: first order's constant where a is 0 or x^n has a pole, else a graph."""
+        if _data(a) == 0 or _pole(_data(x), _data(n)):
+            return kind_of(_data(x)).times_pow(_data(a), _data(x), _data(n))
+        return a * x**n
 
     @staticmethod
     def inverse(x: Any) -> Any:
@@ -256,10 +281,11 @@ class ValueKind:
 
     @staticmethod
     def times_log(a: Any, x: Any) -> Any:
-        """a · ln x, a constant 0 where a is 0."""
-        if a.data == 0:
-            return kind_of(a.data).zero
-        return a * (x.log() if isinstance(x, Value) else kind_of(x).log(x))
+        """a · ln x: first order's constant where a is 0 or x <= 0 (0 or NaN), else a graph."""
+        data = _data(x)
+        if _data(a) == 0 or not (is_symbolic(data) or data > 0):
+            return kind_of(data).times_log(_data(a), data)
+        return a * (x.log() if isinstance(x, Value) else kind_of(data).log(data))
 
     @staticmethod
     def leaky_relu(x: Value, slope: Any) -> Value:
@@ -276,6 +302,30 @@ class ValueKind:
         """The sign of x's data: a constant."""
         return kind_of(x.data).sign(x.data)
 
+    @staticmethod
+    def max(terms: Sequence[Value]) -> Value:
+        """The largest term as a node."""
+        return max(terms)
 
-for _name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"):  # the Value method of that name
-    setattr(ValueKind, _name, staticmethod(methodcaller(_name)))
+    @staticmethod
+    def first_max(terms: Sequence[Value]) -> tuple[Any, ...]:
+        """The maximum's choice among the terms' data: constants."""
+        data = [t.data for t in terms]
+        return kind_of(data[0]).first_max(data)
+
+    exp = _method("exp")
+    log = _method("log")
+    log1p = _method("log1p")
+    sqrt = _method("sqrt")
+    sin = _method("sin")
+    cos = _method("cos")
+    tan = _method("tan")
+    tanh = _method("tanh")
+    sigmoid = _method("sigmoid")
+    abs = _method("abs")
+    relu = _method("relu")
+
+
+def _pole(x: Scalar, n: Scalar) -> bool:
+    """Whether x^n has a pole: 0 ** negative."""
+    return not is_symbolic(x) and not is_symbolic(n) and x == 0 and n < 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from autograd.backward import grad, hessian
+from autograd.kinds import is_symbolic
 from autograd.mode import no_grad
-from autograd.scalars import is_symbolic
 from autograd.value import Value
 
 

@@ -28,8 +28,9 @@ from types import FunctionType
 from typing import Any
 
 from autograd.backward import topological_order
-from autograd.rules import RULES
-from autograd.scalars import ExactKind, FloatKind, Scalar, SymbolicKind, coerce, kind_of
+from autograd.formulas import formulas
+from autograd.kinds import ExactKind, FloatKind, Scalar, SymbolicKind, coerce, kind_of
+from autograd.rules import SUM, Op
 from autograd.value import Value
 
 TERMS_PER_LINE = 32  # a longer sum of impacts continues on the next line (δa = δa + ...)
@@ -260,13 +261,15 @@ class _Writer:
     def forward(self, node: Value) -> list[_Line]:
         """`name = forward formula` for an interior node (a sum: its terms joined by +, left to right)."""
         if type(node._x) is tuple:
+            if node._op is not SUM:
+                raise ValueError(f"compile does not replay op {node.op!r} yet: its graph is traced eagerly")
             terms = []
             for v in node._x:
                 line = _Line("", "", [])
                 text = self.operand(v, line)
                 terms.append(_Term(text, text, text, text, line.args, 3, 3))
             return _sum_lines(self.names[node], terms)
-        form = _form(RULES[node.op].forward)
+        form = _form(_formulas(node._op)[0])
         line = _Line(self.names[node], "", [], form.precedence)
         line.text, line.fast, line.floats, *_ = self.fill(form, node, line)
         return [line]
@@ -291,15 +294,22 @@ class _Writer:
                     lines += _sum_lines(name, terms)
             if node.is_leaf():
                 continue
-            rule = RULES[node.op]
+            _, dx, dy = _formulas(node._op)
             x = node._x
-            pairs = [(v, rule.dx) for v in x] if type(x) is tuple else [(x, rule.dx), (node._y, rule.dy)]
+            pairs = [(v, "1") for v in x] if type(x) is tuple else [(x, dx), (node._y, dy)]
             for v, formula in pairs:
                 if isinstance(v, Value) and v in self.live and formula is not None:
                     line = _Line("", "", [self.delta[node]], needs=[0])
                     texts = self.fill(_form(formula), node, line, self.names[node])
                     impacts.setdefault(v, []).append(_impact(*texts, _form(formula), line))
         return lines
+
+
+@cache
+def _formulas(op: Op | None) -> tuple[str, str, str | None]:
+    """The texts of an op's rule (autograd._generate.formulas), once per op."""
+    assert op is not None  # leaves have no rule
+    return formulas(op)
 
 
 @cache

@@ -22,7 +22,7 @@ import graphviz
 from autograd.backward import topological_order
 from autograd.groups import Group, Groups
 from autograd.impacts import Path
-from autograd.scalars import Scalar
+from autograd.kinds import Scalar
 from autograd.value import Value
 
 DEFAULT_MAX_NODES = 300

@@ -9,7 +9,7 @@ from operator import mul
 from typing import Any
 
 from autograd.backward import topological_order
-from autograd.scalars import Scalar, number_text
+from autograd.kinds import Scalar, number_text
 from autograd.value import Value
 
 DEFAULT_LIMIT = 10_000

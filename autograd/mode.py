@@ -59,3 +59,23 @@ def detect_anomaly() -> Any:
 def is_nan(x: Any) -> bool:
     """Whether `x` is a float NaN (exact and symbolic data never are)."""
     return isinstance(x, float) and math.isnan(x)
+
+
+def records(data: Any, op: str, operands: tuple[Any, ...]) -> bool:
+    """Outside the default mode: whether a new node keeps its Value operands, after the anomaly check.
+
+    Under detect_anomaly(), a NaN made from operands none of which is NaN raises, naming the op.
+    """
+    mode = _mode.get()
+    if mode.detect_anomaly and is_nan(data) and not any(is_nan(v.data) for v in operands):
+        notable = [v for v in operands if not _finite(v.data)] or list(operands)  # infinities first
+        shown = ", ".join(map(repr, notable[:3]))
+        if len(operands) > 3:  # a sum of many terms: the message stays short
+            shown += f" (and {len(operands) - min(3, len(notable))} more)"
+        raise FloatingPointError(f"op {op!r} produced NaN from {shown}")
+    return mode.grad_enabled
+
+
+def _finite(x: Any) -> bool:
+    """Whether a float is finite (exact and symbolic data always are)."""
+    return not isinstance(x, float) or math.isfinite(x)

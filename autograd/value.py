@@ -2,50 +2,58 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 import sys
 from collections.abc import Iterable, Mapping, Set
 from fractions import Fraction
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from autograd import _operators
 from autograd import mode as _mode
-from autograd.rules import MANY, RULES, Rule
-from autograd.scalars import (
-    FloatKind,
-    Scalar,
-    coerce,
-    is_constant,
-    is_symbolic,
-    kind_of,
-    number_text,
-    to_float,
-)
+from autograd._operators import Operators
+from autograd.kinds import Scalar, coerce, is_constant, is_symbolic, kind_of, number_text
+from autograd.rules import MANY, MAX, SUM, Op
 
-_NUMBERS = (float, int)  # the common constants, checked before is_constant's slower ABC check
 _RECORDING = _mode.RECORDING
 _current_mode = _mode._mode.get  # mode.current() without its Python call: it runs for every node
+_new = object.__new__
 
 
-class Value:
-    """A node of the graph: `data`, `grad` (∂loss/∂node after backward), `parents`, `local_grads`.
+def _checked_label(label: Any) -> str | None:
+    """A label as given, a str or None; anything else is a TypeError."""
+    if label is not None and type(label) is not str:
+        raise TypeError(f"Value label must be a str, not {type(label).__name__}")
+    return label
 
-    A node is one object. Its (at most two) operands sit in the slots `_x` and `_y`: a Value, a
-    constant (the 2 of `x * 2`, leaky_relu's slope) or None; `_dx` and `_dy` hold ∂node/∂operand for a
-    Value operand, None otherwise. A `sum` node keeps its terms as a tuple in `_x`, with `_dx` = 1, the
-    local derivative of each. So a node keeps all it was computed from (`op` names its rule in
-    `autograd.rules`) in about 144 bytes; `parents` / `local_grads` are tuples made on demand.
+
+class Value(Operators):
+    """One number of a computation, remembering how it was made, so gradients flow back through it.
+
+        x = Value(2.0, label="x")        # a float; also a Fraction (exact) or a sympy expression
+        y = (x * x + 1).tanh()           # + - * / ** and exp, log, tanh, relu, ... make new Values
+        y.backward()                     # the chain rule, from y back to every Value it was made from
+        x.grad                           # ∂y/∂x: the impacts of all paths from x to y, summed
+
+    `data` is the number, `grad` the gradient after `backward()`, `label` a name for pictures
+    (`autograd.draw(y)`), `op` the name of the op that made the node ('' for a leaf); `parents` and
+    `local_grads` are the nodes it was computed from and ∂node/∂parent, taken at forward time.
 
     `==` is identity and Values are hashable (graphs keep them in sets and dicts): compare data with
     `a.data == b.data`. `< <= > >=` compare the data, so `max(a, b)` returns the larger Value itself.
+
+    Inside, a node is one object of about 144 bytes: its (at most two) operands sit in the slots `_x`
+    and `_y` (a Value, a constant such as the 2 of `x * 2`, or None) and ∂node/∂operand in `_dx`, `_dy`
+    (None for a constant); a `sum` or `max` node keeps its terms as a tuple in `_x` and their local
+    derivatives in `_dx` (one number for all the terms of a sum). `_op` is the rule (`autograd.rules`).
     """
 
-    __slots__ = ("_dx", "_dy", "_x", "_y", "data", "grad", "label", "op")
+    __slots__ = ("_data", "_dx", "_dy", "_label", "_op", "_x", "_y", "grad")
 
-    data: Scalar
-    grad: Any  # a number of the data's kind; a Value after backward(create_graph=True)
-    label: str | None
-    op: str
+    grad: Any  # a number of the data's kind (None: zero, as PyTorch's zero_grad(set_to_none=True))
+    _data: Scalar
+    _label: str | None
+    _op: Op | None  # the op that made the node (its rule), None for a leaf
     _x: Any  # the first operand: a Value, a constant, or None for a leaf
     _dx: Scalar  # ∂node/∂x where x is a Value, else None
     _y: Any  # the second operand: a Value, a constant, or None
@@ -54,13 +62,37 @@ class Value:
     def __init__(self, data: Any, label: str | None = None) -> None:
         if type(data) is not float:
             data = coerce(data)
-        if label is not None and type(label) is not str:
-            raise TypeError(f"Value label must be a str, not {type(label).__name__}")
-        self.data = data
+        self._label = _checked_label(label)
+        self._data = data
         self.grad = 0
-        self.label = label
-        self.op = ""
+        self._op = None
         self._x = self._y = self._dx = self._dy = None
+
+    def _set_data(self, data: Any) -> None:
+        self._data = data if type(data) is float else coerce(data)
+
+    def _set_label(self, label: Any) -> None:
+        self._label = _checked_label(label)
+
+    if TYPE_CHECKING:  # as type checkers see the properties below
+
+        @property
+        def data(self) -> Scalar: ...
+        @data.setter
+        def data(self, data: Any) -> None: ...
+        @property
+        def label(self) -> str | None: ...
+        @label.setter
+        def label(self, label: str | None) -> None: ...
+
+    else:  # reading is a slot's speed (a C getter); assigning is checked and converted as Value(...) is
+        data = property(attrgetter("_data"), _set_data, doc="A float, a Fraction or a sympy expression.")
+        label = property(attrgetter("_label"), _set_label, doc="A name for pictures and messages, or None.")
+
+    @property
+    def op(self) -> str:
+        """The name of the op that made this node ('' for a leaf)."""
+        return "" if self._op is None else self._op.name
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -74,8 +106,8 @@ class Value:
     @property
     def local_grads(self) -> tuple[Scalar, ...]:
         """∂node/∂parent for each parent, taken at forward time."""
-        if type(self._x) is tuple:  # a sum: 1 for each term
-            return (self._dx,) * len(self._x)
+        if type(self._x) is tuple:  # a sum (one local derivative for all its terms) or a max
+            return self._dx if type(self._dx) is tuple else (self._dx,) * len(self._x)
         return tuple(d for d in (self._dx, self._dy) if d is not None)
 
     def __repr__(self) -> str:
@@ -101,6 +133,10 @@ class Value:
     def __bool__(self) -> bool:
         """The truth of the data: `if Value(0.0):` does not run."""
         return bool(self.data)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        """round(v, n) rounds the data, as round(v.data, n): a number to show, not a node of the graph."""
+        return round(self.data, ndigits)
 
     def __format__(self, spec: str) -> str:
         """f"{v:.3f}" formats the data; f"{v}" is the repr."""
@@ -161,221 +197,36 @@ class Value:
         """|x|: f' = sign(x), 0 at 0."""
         return self.__abs__()
 
-    if TYPE_CHECKING:  # the ops made from autograd.rules at import (below), as type checkers see them
-
-        def __add__(self, other: Value | Scalar) -> Value: ...
-        def __radd__(self, other: Value | Scalar) -> Value: ...
-        def __sub__(self, other: Value | Scalar) -> Value: ...
-        def __rsub__(self, other: Value | Scalar) -> Value: ...
-        def __mul__(self, other: Value | Scalar) -> Value: ...
-        def __rmul__(self, other: Value | Scalar) -> Value: ...
-        def __truediv__(self, other: Value | Scalar) -> Value: ...
-        def __rtruediv__(self, other: Value | Scalar) -> Value: ...
-        def __pow__(self, other: Value | Scalar) -> Value: ...
-        def __rpow__(self, other: Value | Scalar) -> Value: ...
-        def __neg__(self) -> Value: ...
-        def __abs__(self) -> Value: ...
-        def exp(self) -> Value: ...
-        def log(self) -> Value: ...
-        def sqrt(self) -> Value: ...
-        def sin(self) -> Value: ...
-        def cos(self) -> Value: ...
-        def tanh(self) -> Value: ...
-        def sigmoid(self) -> Value: ...
-        def relu(self) -> Value: ...
-        def _leaky_relu(self, slope: Scalar) -> Value: ...
-
 
 def _data(other: Value | Scalar) -> Scalar:
     """The data of a Value, or a number as it is (for comparisons)."""
     return other.data if isinstance(other, Value) else other
 
 
-_new = object.__new__
+setattr(_operators, "Value", Value)  # noqa: B010 (the operators make Values; _operators cannot import us)
 
-
-def _finite(x: Scalar) -> bool:
-    """Whether a float is finite (exact and symbolic data always are)."""
-    return not isinstance(x, float) or math.isfinite(x)
-
-
-def _records(data: Scalar, op: str, *operands: Any) -> bool:
-    """Outside the default mode: whether the node keeps its operands (no_grad), after the anomaly check."""
-    mode = _mode.current()
-    operands = tuple(v for v in operands if isinstance(v, Value))
-    if mode.detect_anomaly and _mode.is_nan(data) and not any(_mode.is_nan(p.data) for p in operands):
-        notable = [v for v in operands if not _finite(v.data)] or list(operands)  # infinities first
-        shown = ", ".join(map(repr, notable[:3]))
-        if len(operands) > 3:  # a sum of many terms: the message stays short
-            shown += f" (and {len(operands) - min(3, len(notable))} more)"
-        raise FloatingPointError(f"op {op!r} produced NaN from {shown}")
-    return mode.grad_enabled
-
-
-# -- the operators, written from the rules' formulas ---------------------------------------------------
-# Each method inlines its rule's formulas (the float path stays one call per node); `k` is the kind.
-
-_KIND = "k = _FLOAT if type({0}) is float else kind_of({0})"
-_IS_CONSTANT = "type(other) in _NUMBERS or is_constant(other)"
-
-_UNARY = """
-def {method}(self):
-    x = self.data
-    {kind}
-    out = {forward}
-    {node_of_self}
-"""
-
-_BINARY = """
-def {method}(self, other):
-    x = self.data
-    if type(other) is Value or isinstance(other, Value):
-        y = other.data
-        {kind_if_used}
-        out = {forward}
-        {node_with_value}
-    if not ({is_constant}):
-        return NotImplemented
-    {kind}
-    {y_from_other}
-    out = {forward}
-    {node_with_constant}
-"""
-
-_WITH_CONSTANT = """
-def {method}(self, other):
-    x = self.data
-    {kind}
-    y = k.constant(other)
-    out = {forward}
-    {node_with_constant}
-"""
-
-_REFLECTED = """
-def {reflected}(self, other):
-    if not ({is_constant}):
-        return NotImplemented
-    y = self.data
-    {kind_y}
-    {x_from_other}
-    out = {forward}
-    {node_reflected}
-"""
-
-# The new node `out` (one object, no call) with its operands and local derivatives, returned: under
-# no_grad (or detect_anomaly, see _records) it may stay a leaf.
-_MAKE_NODE = """if type(out) is not float:
-    out = coerce(out)
-node = _new(Value)
-node.data = out
-node.grad = 0
-node.label = None
-node.op = {name!r}
-if _current_mode() is not _RECORDING and not _records(out, {name!r}, {operands}):
-    node._x = node._dx = node._y = node._dy = None
-    return node
-node._x = {x}
-node._dx = {dx}
-node._y = {y}
-node._dy = {dy}
-return node"""
-
-# A float or int constant beside float data is converted here; other kinds convert their own.
-_AS_CONSTANT = (
-    "(other if type(other) is float else _to_float(other)) if k is _FLOAT and type(other) in _NUMBERS"
-    " else k.constant(other)"
-)
-
-# The constant operand `other` converted to the kind, into `{0}` (x or y); an overflow names the op.
-_FROM_OTHER = """try:
-    {0} = {as_constant}
-except OverflowError as error:
-    raise OverflowError(f"{name}: {{error}}") from None"""
-
-
-def _operator_source(rule: Rule) -> str:
-    """The Python source of the Value method(s) that apply `rule`."""
-    operands = "self, None" if rule.arity == 1 else "self, other"
-
-    def node(indent: int, x: str, dx: str | None, y: str, dy: str | None) -> str:
-        """The code that makes and returns the node, indented to its place in a template."""
-        code = _MAKE_NODE.format(name=rule.name, operands=operands, x=x, dx=dx, y=y, dy=dy)
-        return code.replace("\n", "\n" + " " * indent)
-
-    def from_other(target: str) -> str:
-        """The conversion of the constant operand into `target`, indented to its place in a template."""
-        return _FROM_OTHER.format(target, as_constant=_AS_CONSTANT, name=rule.name).replace("\n", "\n    ")
-
-    template = _UNARY if rule.arity == 1 else _BINARY if rule.dy is not None else _WITH_CONSTANT
-    fields = {
-        **vars(rule),
-        "kind": _KIND.format("x"),
-        "kind_if_used": _KIND.format("x") if "k." in f"{rule.forward} {rule.dx} {rule.dy}" else "",
-        "y_from_other": from_other("y"),
-        "x_from_other": from_other("x"),
-        "node_of_self": node(4, "self", rule.dx, "None", "None"),
-        "node_with_value": node(8, "self", rule.dx, "other", rule.dy),
-        "node_with_constant": node(4, "self", rule.dx, "y", "None"),
-        "node_reflected": node(4, "x", "None", "self", rule.dy),
-        "kind_y": _KIND.format("y"),
-        "is_constant": _IS_CONSTANT,
-    }
-    source = template.format(**fields)
-    if rule.reflected:
-        source += _REFLECTED.format(**fields)
-    return source
-
-
-def _install(rule: Rule) -> None:
-    """Define the Value method(s) of `rule`, documented with its formulas."""
-    namespace: dict[str, Any] = {"Value": Value, "_FLOAT": FloatKind, "kind_of": kind_of,
-                 "_NUMBERS": _NUMBERS, "is_constant": is_constant, "_to_float": to_float,
-                 "_new": _new, "_current_mode": _current_mode, "_RECORDING": _RECORDING, "_records": _records,
-                 "coerce": coerce}
-    exec(_operator_source(rule), namespace)
-    for method in (rule.method, rule.reflected):
-        if method:
-            function = namespace[method]
-            derivatives = f"∂/∂x = {rule.dx}" + (f", ∂/∂y = {rule.dy}" if rule.dy else "")
-            function.__doc__ = f"{rule.name}: out = {rule.forward}; {derivatives} (autograd.rules)."
-            function.__qualname__ = f"Value.{method}"
-            setattr(Value, method, function)
-
-
-for _rule in RULES.values():
-    if _rule.arity != MANY:  # sum is a function of many terms, below
-        _install(_rule)
-
-
-_EACH_TERM = RULES["sum"].local_x(FloatKind, None, None, None)  # ∂Σ/∂term, the rule's "1"
+_EACH_TERM = SUM.dx(None, (0,), 0)[0]  # ∂Σ/∂term, the rule's 1: one number for all the terms of a sum
 
 
 def sum(terms: Iterable[Value]) -> Value:
     """Σ terms as one node (a neuron's Σ_i w_i·o_i + b): folded with + left to right, ∂Σ/∂term = 1."""
-    if type(terms) is not tuple:
-        if isinstance(terms, Value) or not isinstance(terms, Iterable):
-            raise TypeError(f"sum takes an iterable of Values, not {type(terms).__name__}")
-        if isinstance(terms, (Set, Mapping)):
-            raise TypeError(f"sum takes Values in order (a list or a tuple), not a {type(terms).__name__}")
-        terms = tuple(terms)
-    if not terms:
-        raise ValueError("sum needs at least one term")
+    terms = _terms("sum", terms)
     out = None
     for term in terms:  # checks and folds in one loop: a neuron's sum is made for every sample
         if type(term) is not Value and not isinstance(term, Value):
-            _refuse(terms)
+            _refuse("sum", terms)
         if out is None:
-            out = term.data
+            out = term._data
         else:
-            out += term.data
+            out += term._data
     if type(out) is not float:
         out = coerce(out)
     node = _new(Value)
-    node.data = out
+    node._data = out
     node.grad = 0
-    node.label = None
-    node.op = "sum"
-    if _current_mode() is _RECORDING or _records(out, "sum", *terms):
+    node._label = None
+    node._op = SUM
+    if _current_mode() is _RECORDING or _mode.records(out, "sum", terms):
         node._x = terms
         node._dx = _EACH_TERM
         node._y = None
@@ -385,8 +236,94 @@ def sum(terms: Iterable[Value]) -> Value:
     return node
 
 
-def _refuse(terms: tuple[Any, ...]) -> None:
-    """The TypeError for the first term of a sum that is not a Value, naming it and its place."""
+def max(terms: Iterable[Value]) -> Value:
+    """The largest term as one node (a max pooling window): ∂max/∂term = 1 for the first largest, else 0.
+
+    A NaN term makes the maximum NaN wherever it sits (as PyTorch), and takes the learning flow.
+    """
+    return MAX(terms)
+
+
+def apply(op: Op, operands: tuple[Any, ...]) -> Value:
+    """`op` applied to its operands as one node (what calling an Op does; the built-in methods inline it)."""
+    if op.arity == MANY:
+        if len(operands) != 1:
+            raise TypeError(f"op {op.name!r} takes one iterable of Values, not {len(operands)} arguments")
+        terms = _terms(op.name, operands[0])
+        for term in terms:
+            if not isinstance(term, Value):
+                _refuse(op.name, terms)
+        data = [term._data for term in terms]
+        k = kind_of(data[0])
+        out = _number(op, "forward", op.forward(k, data))
+        return _node(op, out, terms, tuple(_number(op, "dx", d) for d in op.dx(k, data, out)), None, None)
+    if len(operands) != op.arity:
+        raise TypeError(f"op {op.name!r} takes {op.arity} operand{'s' * (op.arity > 1)}, not {len(operands)}")
+    x = operands[0]
+    if op.arity == 1:
+        if not isinstance(x, Value):
+            raise TypeError(f"op {op.name!r} takes a Value, not {type(x).__name__}")
+        k = kind_of(x._data)
+        out = _number(op, "forward", op.forward(k, x._data))
+        return _node(op, out, x, _number(op, "dx", op.dx(k, x._data, out)), None, None)
+    y = operands[1]
+    if not isinstance(x, Value) and not isinstance(y, Value):
+        raise TypeError(f"op {op.name!r} takes a Value as one of its operands, not two {type(x).__name__}s")
+    if op.dy is None and isinstance(y, Value):
+        raise TypeError(f"op {op.name!r} has no dy: its second operand must be a constant, not a Value")
+    for operand in (x, y):
+        if not isinstance(operand, Value) and (isinstance(operand, bool) or not is_constant(operand)):
+            raise TypeError(f"op {op.name!r} takes Values and numbers, not {type(operand).__name__}")
+    k = kind_of(x._data if isinstance(x, Value) else y._data)
+    a = x._data if isinstance(x, Value) else k.constant(x)
+    b = y._data if isinstance(y, Value) else k.constant(y)
+    out = _number(op, "forward", op.forward(k, a, b))
+    dx = _number(op, "dx", op.dx(k, a, b, out)) if isinstance(x, Value) else None
+    dy = _number(op, "dy", op.dy(k, a, b, out)) if isinstance(y, Value) and op.dy is not None else None
+    return _node(op, out, x if dx is not None else a, dx, y if dy is not None else b, dy)
+
+
+def _number(op: Op, part: str, result: Any) -> Scalar:
+    """What a rule's function gave, as data: a number or sympy expression, else a TypeError naming the op."""
+    if type(result) is float or type(result) is int:
+        return result
+    try:
+        return coerce(result)
+    except TypeError:
+        raise TypeError(f"op {op.name!r}: {part} gave a {type(result).__name__}, not a number") from None
+
+
+def _node(op: Op, out: Scalar, x: Any, dx: Any, y: Any, dy: Any) -> Value:
+    """A new node of `op` (a leaf under no_grad)."""
+    node = _new(Value)
+    node._data = out if type(out) is float else coerce(out)
+    node.grad = 0
+    node._label = None
+    node._op = op
+    operands = x if type(x) is tuple else tuple(v for v in (x, y) if isinstance(v, Value))
+    if _current_mode() is _RECORDING or _mode.records(node._data, op.name, operands):
+        node._x, node._dx, node._y, node._dy = x, dx, y, dy
+    else:
+        node._x = node._dx = node._y = node._dy = None
+    return node
+
+
+def _terms(name: str, terms: Any) -> tuple[Any, ...]:
+    """The terms of a sum or a max as a tuple, checked: an ordered, non-empty iterable."""
+    if type(terms) is not tuple:
+        if isinstance(terms, Value) or not isinstance(terms, Iterable):
+            raise TypeError(f"{name} takes an iterable of Values, not {type(terms).__name__}")
+        if isinstance(terms, (Set, Mapping)):
+            raise TypeError(f"{name} takes Values in order (a list or a tuple), not a {type(terms).__name__}")
+        terms = tuple(terms)
+    if not terms:
+        raise ValueError(f"{name} needs at least one term")
+    checked: tuple[Any, ...] = terms
+    return checked
+
+
+def _refuse(name: str, terms: tuple[Any, ...]) -> None:
+    """The TypeError for the first term of a sum or max that is not a Value, naming it and its place."""
     i, term = next((i, t) for i, t in enumerate(terms) if not isinstance(t, Value))
     hint = "flatten nested lists" if isinstance(term, (list, tuple)) else "add a constant with +"
-    raise TypeError(f"sum takes Values: term {i} is of type {type(term).__name__} ({hint})")
+    raise TypeError(f"{name} takes Values: term {i} is of type {type(term).__name__} ({hint})")

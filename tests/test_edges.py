@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from strategies import FRACTION_INPUTS, Instruction, Program, evaluate, programs
 
 from autograd import Value, detect_anomaly, grad, topological_order
-from autograd.scalars import kind_of
+from autograd.kinds import kind_of
 
 # -- 1. a local derivative of exactly 0 passes nothing: no 0 × ∞ = NaN behind a relu -------------------
 

@@ -23,7 +23,7 @@ from autograd.draw import (
 )
 from autograd.groups import Groups
 from autograd.impacts import NAME_LIMIT, count_paths, explain, expression, local_name, node_names, operands
-from autograd.scalars import Scalar
+from autograd.kinds import Scalar
 from autograd.value import Value
 
 if TYPE_CHECKING:

@@ -1,11 +1,20 @@
-"""What differs per kind of data (float: fast, Fraction: exact, sympy: symbolic): the functions rules use."""
+"""The kinds of data a Value holds and what a rule may ask of them, declared once (`Kind`).
+
+A rule (`autograd.rules`) is written over a kind `k`: + - * / ** and `k.<function>(...)` only, so the
+same rule means the same thing on floats (the fast path), Fractions (exact), sympy expressions
+(symbolic), Values (`create_graph`) and any other kind that implements `Kind`.
+"""
 
 from __future__ import annotations
 
 import math
 import numbers
 import sys
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from fractions import Fraction
+from functools import reduce
+from operator import add
 from typing import Any
 
 Scalar = Any  # float | Fraction | sympy.Expr: the data a Value can hold
@@ -40,7 +49,7 @@ def is_symbolic(x: object) -> bool:
     return sympy is not None and isinstance(x, sympy.Basic)
 
 
-def kind_of(x: Scalar) -> type[FloatKind]:
+def kind_of(x: Scalar) -> type[Kind]:
     """The functions that fit the kind of `x`."""
     if type(x) is float:
         return FloatKind
@@ -81,7 +90,7 @@ def _short_float(x: Fraction | int) -> str:
     return f"{mantissa:.1f}e{exponent:+d}"
 
 
-def to_float(x: numbers.Real) -> float:
+def to_float(x: Any) -> float:
     """float(x), or an OverflowError that names a number too large for a float."""
     try:
         return float(x)
@@ -97,7 +106,141 @@ def _saturated(x: Fraction) -> float:
         return math.inf if x > 0 else -math.inf
 
 
-class FloatKind:
+
+
+class Kind(ABC):
+    """What a rule may ask of a kind of data, beyond + - * / **: each kind implements all of it.
+
+    `zero` is the kind's 0 (a gradient nothing reached). Every function is a static method.
+    """
+
+    zero: Scalar = 0
+
+    @staticmethod
+    @abstractmethod
+    def constant(c: Scalar) -> Scalar:
+        """A constant operand (the 2 of `x * 2`) as data of this kind."""
+
+    @staticmethod
+    @abstractmethod
+    def divide(x: Scalar, y: Scalar) -> Scalar:
+        """x / y as an op: an error that names both operands where y is 0."""
+
+    @staticmethod
+    @abstractmethod
+    def power(x: Scalar, n: Scalar) -> Scalar:
+        """x ** n as an op: a real number, or an error that names both."""
+
+    @staticmethod
+    @abstractmethod
+    def times_pow(a: Scalar, x: Scalar, n: Scalar) -> Scalar:
+        """a · x^n inside a derivative (∂x^y/∂x = y · x^(y-1)): 0 where a = 0, +inf where x^n has a pole."""
+
+    @staticmethod
+    @abstractmethod
+    def times_log(a: Scalar, x: Scalar) -> Scalar:
+        """a · ln x inside a derivative (∂x^y/∂y = x^y · ln x): 0 where a = 0, NaN for x <= 0."""
+
+    @staticmethod
+    @abstractmethod
+    def inverse(x: Scalar) -> Scalar:
+        """1 / x inside a derivative: +inf at 0 (IEEE's limit), no error."""
+
+    @staticmethod
+    @abstractmethod
+    def exp(x: Scalar) -> Scalar:
+        """e^x."""
+
+    @staticmethod
+    @abstractmethod
+    def log(x: Scalar) -> Scalar:
+        """ln x, for x > 0."""
+
+    @staticmethod
+    @abstractmethod
+    def log1p(x: Scalar) -> Scalar:
+        """ln(1 + x), for x > -1 (accurate near 0)."""
+
+    @staticmethod
+    @abstractmethod
+    def sqrt(x: Scalar) -> Scalar:
+        """√x, for x >= 0."""
+
+    @staticmethod
+    @abstractmethod
+    def sin(x: Scalar) -> Scalar:
+        """sin x, for finite x."""
+
+    @staticmethod
+    @abstractmethod
+    def cos(x: Scalar) -> Scalar:
+        """cos x, for finite x."""
+
+    @staticmethod
+    @abstractmethod
+    def tan(x: Scalar) -> Scalar:
+        """tan x, for finite x."""
+
+    @staticmethod
+    @abstractmethod
+    def tanh(x: Scalar) -> Scalar:
+        """tanh x."""
+
+    @staticmethod
+    @abstractmethod
+    def sigmoid(x: Scalar) -> Scalar:
+        """The logistic σ(x) = 1 / (1 + e^-x)."""
+
+    @staticmethod
+    @abstractmethod
+    def abs(x: Scalar) -> Scalar:
+        """|x|."""
+
+    @staticmethod
+    @abstractmethod
+    def sign(x: Scalar) -> Scalar:
+        """sign x: -1, 0 or 1 (the derivative of |x|, 0 at 0); NaN passes."""
+
+    @staticmethod
+    @abstractmethod
+    def relu(x: Scalar) -> Scalar:
+        """ReLU(x) = max(x, 0)."""
+
+    @staticmethod
+    @abstractmethod
+    def leaky_relu(x: Scalar, slope: Scalar) -> Scalar:
+        """LeakyReLU(x) = x if x >= 0 else slope · x."""
+
+    @staticmethod
+    @abstractmethod
+    def step(x: Scalar, low: Scalar = 0) -> Scalar:
+        """The step of relu's derivative: 1 where x >= 0 (the series' convention at 0), else `low`."""
+
+    @staticmethod
+    @abstractmethod
+    def max(terms: Sequence[Scalar]) -> Scalar:
+        """The largest term; NaN wherever a NaN sits (as PyTorch)."""
+
+    @staticmethod
+    @abstractmethod
+    def first_max(terms: Sequence[Scalar]) -> tuple[Scalar, ...]:
+        """∂max/∂term: 1 for the first largest term (or the first NaN), 0 for the others."""
+
+
+def fold(terms: Sequence[Any]) -> Any:
+    """terms[0] + terms[1] + ... left to right (a sum's value in every kind)."""
+    return reduce(add, terms)
+
+
+def _periodic(function: Any, name: str, x: Scalar) -> Scalar:
+    """sin, cos or tan of a float: a ValueError that names the op at ±inf (NaN passes)."""
+    try:
+        return function(x)
+    except ValueError:
+        raise ValueError(f"{name}({number_text(x)}) is undefined: {name} needs a finite x") from None
+
+
+class FloatKind(Kind):
     """Float data: IEEE arithmetic; a domain error or an overflow raises, naming the op and operand."""
 
     zero: Scalar = 0.0
@@ -133,12 +276,14 @@ class FloatKind:
         return out
 
     @staticmethod
-    def pow(x: Scalar, n: Scalar) -> Scalar:
-        """x ** n inside a derivative: +inf at the pole 0 ** negative (IEEE's limit), no error."""
+    def times_pow(a: Scalar, x: Scalar, n: Scalar) -> Scalar:
+        """a · x^n: 0 where a = 0, a · +inf at the pole 0 ** negative (IEEE's limit), no error."""
+        if a == 0:
+            return a * 0
         if x == 0 and n < 0:
-            return math.inf
+            return a * math.inf
         try:
-            return x**n
+            return a * x**n
         except OverflowError:
             raise ValueError(f"pow: the derivative at {number_text(x)} overflows a float") from None
 
@@ -149,7 +294,7 @@ class FloatKind:
 
     @staticmethod
     def times_log(a: Scalar, x: Scalar) -> Scalar:
-        """a · ln x, as in ∂(x^n)/∂n = x^n · ln x: 0 where a = 0 (its limit at x = 0), NaN for x < 0."""
+        """a · ln x, as in ∂(x^n)/∂n = x^n · ln x: 0 where a = 0 (its limit at x = 0), NaN for x <= 0."""
         if a == 0:
             return a * 0
         return a * math.log(x) if x > 0 else math.nan
@@ -168,6 +313,13 @@ class FloatKind:
         if x <= 0:  # NaN passes: it propagates (IEEE)
             raise ValueError(f"log({number_text(x)}) is undefined: log needs x > 0")
         return math.log(x)
+
+    @staticmethod
+    def log1p(x: Scalar) -> Scalar:
+        """ln(1 + x), defined for x > -1."""
+        if x <= -1:  # NaN passes
+            raise ValueError(f"log1p({number_text(x)}) is undefined: log1p needs x > -1")
+        return math.log1p(x)
 
     @staticmethod
     def sqrt(x: Scalar) -> Scalar:
@@ -191,13 +343,23 @@ class FloatKind:
 
     @staticmethod
     def sin(x: Scalar) -> Scalar:
-        """sin x."""
-        return math.sin(x)
+        """sin x, for finite x (a ValueError at ±inf)."""
+        return _periodic(math.sin, "sin", x)
 
     @staticmethod
     def cos(x: Scalar) -> Scalar:
-        """cos x."""
-        return math.cos(x)
+        """cos x, for finite x (a ValueError at ±inf)."""
+        return _periodic(math.cos, "cos", x)
+
+    @staticmethod
+    def tan(x: Scalar) -> Scalar:
+        """tan x, for finite x (a ValueError at ±inf)."""
+        return _periodic(math.tan, "tan", x)
+
+    @staticmethod
+    def abs(x: Scalar) -> Scalar:
+        """|x|."""
+        return abs(x)
 
     @staticmethod
     def relu(x: Scalar) -> Scalar:
@@ -218,6 +380,28 @@ class FloatKind:
     def sign(x: Scalar) -> Scalar:
         """sign x: -1, 0 or 1 (the derivative of |x|, 0 at 0); NaN passes."""
         return 1 if x > 0 else -1 if x < 0 else x * 0 if x == 0 else x
+
+    @staticmethod
+    def max(terms: Sequence[Scalar]) -> Scalar:
+        """The largest term (the first of equals); the first NaN wherever it sits."""
+        return terms[_first_max(terms)]
+
+    @staticmethod
+    def first_max(terms: Sequence[Scalar]) -> tuple[Scalar, ...]:
+        """1 for the first largest term (or the first NaN), 0 for the others."""
+        chosen = _first_max(terms)
+        return tuple(int(i == chosen) for i in range(len(terms)))
+
+
+def _first_max(terms: Sequence[Scalar]) -> int:
+    """The index of the first NaN, else of the first largest term."""
+    best = 0
+    for i, t in enumerate(terms):
+        if t != t:  # NaN: it propagates, wherever it sits
+            return i
+        if t > terms[best]:
+            best = i
+    return best
 
 
 class ExactKind(FloatKind):
@@ -252,11 +436,13 @@ class ExactKind(FloatKind):
         return FloatKind.power(to_float(x), to_float(n))
 
     @staticmethod
-    def pow(x: Scalar, n: Scalar) -> Scalar:
-        """x ** n inside a derivative: exact for an integer n, +inf at 0 ** negative."""
+    def times_pow(a: Scalar, x: Scalar, n: Scalar) -> Scalar:
+        """a · x^n: exact for an integer n, 0 where a = 0, a · +inf at 0 ** negative."""
+        if a == 0:
+            return a * 0
         if x == 0 and n < 0:
-            return math.inf
-        return ExactKind.power(x, n)
+            return a * math.inf
+        return a * ExactKind.power(x, n)
 
     @staticmethod
     def times_log(a: Scalar, x: Scalar) -> Scalar:
@@ -278,6 +464,13 @@ class ExactKind(FloatKind):
         return math.log(x.numerator) - math.log(x.denominator)
 
     @staticmethod
+    def log1p(x: Scalar) -> Scalar:
+        """ln(1 + x) as a float, defined for x > -1, for Fractions of any size."""
+        if x <= -1 or -1 < x < 1:
+            return FloatKind.log1p(to_float(x))  # near 0 a float is as accurate as log1p needs
+        return ExactKind.log(1 + x)
+
+    @staticmethod
     def sqrt(x: Scalar) -> Scalar:
         """√x: an exact Fraction where numerator and denominator are squares, else a float."""
         if x < 0 or not isinstance(x, Fraction):
@@ -286,11 +479,6 @@ class ExactKind(FloatKind):
         if p * p == x.numerator and q * q == x.denominator:
             return Fraction(p, q)
         return math.sqrt(x.numerator) / math.sqrt(x.denominator) if x.denominator > 1 else math.sqrt(x)
-
-    @staticmethod
-    def inverse(x: Scalar) -> Scalar:
-        """1 / x inside a derivative: exact, +inf at 0."""
-        return math.inf if x == 0 else 1 / x
 
     @staticmethod
     def tanh(x: Scalar) -> Scalar:
@@ -311,6 +499,11 @@ class ExactKind(FloatKind):
     def cos(x: Scalar) -> Scalar:
         """cos x as a float."""
         return math.cos(to_float(x))
+
+    @staticmethod
+    def tan(x: Scalar) -> Scalar:
+        """tan x as a float."""
+        return math.tan(to_float(x))
 
 
 class SymbolicKind(FloatKind):
@@ -336,9 +529,9 @@ class SymbolicKind(FloatKind):
         return x**n
 
     @staticmethod
-    def pow(x: Scalar, n: Scalar) -> Scalar:
-        """x ** n."""
-        return x**n
+    def times_pow(a: Scalar, x: Scalar, n: Scalar) -> Scalar:
+        """a · x ** n, 0 where a is 0."""
+        return a * 0 if a == 0 else a * x**n
 
     @staticmethod
     def inverse(x: Scalar) -> Scalar:
@@ -359,6 +552,11 @@ class SymbolicKind(FloatKind):
     def log(x: Scalar) -> Scalar:
         """log(x)."""
         return _sympy().log(x)
+
+    @staticmethod
+    def log1p(x: Scalar) -> Scalar:
+        """log(1 + x)."""
+        return _sympy().log(1 + x)
 
     @staticmethod
     def sqrt(x: Scalar) -> Scalar:
@@ -386,6 +584,16 @@ class SymbolicKind(FloatKind):
         return _sympy().cos(x)
 
     @staticmethod
+    def tan(x: Scalar) -> Scalar:
+        """tan(x)."""
+        return _sympy().tan(x)
+
+    @staticmethod
+    def abs(x: Scalar) -> Scalar:
+        """Abs(x)."""
+        return _sympy().Abs(x)
+
+    @staticmethod
     def relu(x: Scalar) -> Scalar:
         """Piecewise ReLU: x where x >= 0, else 0."""
         return SymbolicKind.leaky_relu(x, 0)
@@ -404,6 +612,25 @@ class SymbolicKind(FloatKind):
     def sign(x: Scalar) -> Scalar:
         """sign(x), 0 at 0."""
         return _sympy().sign(x)
+
+    @staticmethod
+    def max(terms: Sequence[Scalar]) -> Scalar:
+        """Max(terms...)."""
+        return _sympy().Max(*terms)
+
+    @staticmethod
+    def first_max(terms: Sequence[Scalar]) -> tuple[Scalar, ...]:
+        """Piecewise 1 where a term is above the terms before it and not below those after, else 0."""
+        sympy = _sympy()
+        return tuple(
+            sympy.Piecewise(
+                (1, sympy.And(*(t > u for u in terms[:i]), *(t >= u for u in terms[i + 1 :]))), (0, True)
+            )
+            for i, t in enumerate(terms)
+        )
+
+
+KINDS: tuple[type[Kind], ...] = (FloatKind, ExactKind, SymbolicKind)  # the data kinds (Values: backward)
 
 
 def _sympy() -> Any:
