@@ -214,7 +214,7 @@ def test_assigning_data_converts_and_checks_as_value_does() -> None:
     assert type(v.data) is float and v.data == 3.0
     v.data = Fraction(1, 3)
     assert v.data == Fraction(1, 3)
-    with pytest.raises(TypeError, match="Value data must be a float, a Fraction or a sympy expression, not str"):
+    with pytest.raises(TypeError, match="must be a float, a Fraction or a sympy expression, not str"):
         v.data = "oops"
     assert v.data == Fraction(1, 3)  # unchanged
 
