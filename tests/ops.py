@@ -66,8 +66,8 @@ def _max(*terms: Any) -> Any:
 
 
 def _apart(*terms: float) -> bool:
-    """Terms equal (a term taken twice) or KINK apart: max is smooth there."""
-    return all(a == b or abs(a - b) >= KINK for a in terms for b in terms)
+    """Terms KINK apart from each other: max is smooth there (strategies pass a term taken twice once)."""
+    return all(abs(a - b) >= KINK for i, a in enumerate(terms) for b in terms[i + 1 :])
 
 
 def _softplus(x: float) -> float:

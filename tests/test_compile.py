@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib
 import math
 from fractions import Fraction
+from functools import partial
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import FLOAT_INPUTS, FRACTION_INPUTS, Program, evaluate, float_programs, fraction_programs
+from strategies import EXACT_OPS, FLOAT_INPUTS, FLOAT_OPS, FRACTION_INPUTS, Program, evaluate, programs
 
+import autograd
 from autograd import Compiled, Value, compile, grad
 from nn import Linear
 
@@ -62,6 +64,18 @@ def agree_at(compiled: Compiled, program: Program, data: list, constant: object)
     assert len(grads) == len(expected[1])
     assert all(close(g, e) for g, e in zip(grads, expected[1])), (grads, expected[1])
     return list(zip(grads, expected[1]))
+
+
+# compile() does not replay max nodes yet (their graph is traced eagerly; issue 20's compile rewrite)
+REPLAYED = [op for op in FLOAT_OPS if op != "max"]
+float_programs = partial(programs, REPLAYED, FLOAT_INPUTS, False)
+fraction_programs = partial(programs, [op for op in EXACT_OPS if op != "max"], FRACTION_INPUTS, True)
+
+
+def test_compile_refuses_a_max_node_clearly() -> None:
+    x = Value(1.0)
+    with pytest.raises(ValueError, match="compile does not replay op 'max' yet"):
+        compile_module.compile(autograd.max([x, x * 2]), [x])
 
 
 @given(float_programs(), st.lists(FLOAT_INPUTS, min_size=3, max_size=3))
