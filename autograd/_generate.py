@@ -245,7 +245,8 @@ def with_op_table(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     """Write _operators.py and the pages' op tables (`--check`: only say whether they are up to date)."""
-    files = {TARGET: source(), **{page: with_op_table(page.read_text(encoding="utf-8")) for page in TABLE_PAGES}}
+    files = {page: with_op_table(page.read_text(encoding="utf-8")) for page in TABLE_PAGES}
+    files[TARGET] = source()
     stale = [path for path, text in files.items() if path.read_text(encoding="utf-8") != text]
     if "--check" in argv:
         names = ", ".join(map(str, stale))
