@@ -2,8 +2,8 @@
 
 Each rule's formulas (`autograd.formulas`: "x * y", "k.times_pow(y, x, y - 1)") are inlined into one
 method per op (its reflected form too), so the float path stays one call per node and
-`inspect.getsource` reads it. It also writes the README's op table. A test checks that both are what
-this module writes now.
+`inspect.getsource` reads it. It also writes the op table of README.md and docs/guide/ops.md. Tests
+check that all are what this module writes now.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from autograd.kinds import ExactKind
 from autograd.rules import MANY, OPS, Op
 
 TARGET = Path(__file__).with_name("_operators.py")
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+TABLE_PAGES = (ROOT / "README.md", ROOT / "docs" / "guide" / "ops.md")  # the pages that show the op table
 TABLE_START = "<!-- op table: written from autograd.rules by python -m autograd._generate -->"
 TABLE_END = "<!-- end of op table -->"
 
@@ -215,7 +216,7 @@ def source() -> str:
 
 
 def op_table() -> str:
-    """The README's op table: each built-in op's method, value and local derivatives."""
+    """The op table: each built-in op's method, value and local derivatives."""
     lines = ["| op | Value method | value | ∂/∂x | ∂/∂y | exact on Fractions |", "|---|---|---|---|---|---|"]
     for op in OPS.values():
         forward, dx, dy = formulas(op)
@@ -236,15 +237,16 @@ def exact(op: Op) -> bool:
     return isinstance(op.forward(ExactKind, *args), Fraction)
 
 
-def readme(text: str) -> str:
-    """README's text with its op table written afresh."""
+def with_op_table(text: str) -> str:
+    """A page's text with its op table written afresh."""
     start = text.index(TABLE_START) + len(TABLE_START)
     return f"{text[:start]}\n{op_table()}\n\n{text[text.index(TABLE_END):]}"
 
 
 def main(argv: list[str]) -> int:
-    """Write _operators.py and README's op table (`--check`: only say whether they are up to date)."""
-    files = {TARGET: source(), README: readme(README.read_text(encoding="utf-8"))}
+    """Write _operators.py and the pages' op tables (`--check`: only say whether they are up to date)."""
+    files = {page: with_op_table(page.read_text(encoding="utf-8")) for page in TABLE_PAGES}
+    files[TARGET] = source()
     stale = [path for path, text in files.items() if path.read_text(encoding="utf-8") != text]
     if "--check" in argv:
         names = ", ".join(map(str, stale))

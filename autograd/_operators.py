@@ -743,14 +743,14 @@ class Operators:
         return node
 
     def softplus(self) -> Value:
-        """softplus: out = k.relu(x) + k.log1p(k.exp(-k.abs(x))).
+        """softplus: out = k.softplus(x).
 
         ∂out/∂x = k.sigmoid(x)
         (the rule SOFTPLUS in autograd.rules, over the kind k of the data)
         """
         x = self._data
         k = _FLOAT if type(x) is float else kind_of(x)
-        out = k.relu(x) + k.log1p(k.exp(-k.abs(x)))
+        out = k.softplus(x)
         if type(out) is not float:
             out = coerce(out)
         node = _new(Value)

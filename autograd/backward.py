@@ -274,8 +274,9 @@ class ValueKind(Kind):
 
     @staticmethod
     def times_pow(a: Any, x: Any, n: Any) -> Any:
-        """a · x^n: first order's constant where a is 0 or x^n has a pole, else a graph."""
-        if _data(a) == 0 or _pole(_data(x), _data(n)):
+        """a · x^n: first order's constant where a is a constant 0 or x^n has a pole (0 ** negative), else
+        a graph (a Value a that happens to be 0 stays in it: its derivative is x^n)."""
+        if (not isinstance(a, Value) and a == 0) or _pole(_data(x), _data(n)):
             return kind_of(_data(x)).times_pow(_data(a), _data(x), _data(n))
         return a * x**n
 
@@ -286,9 +287,9 @@ class ValueKind(Kind):
 
     @staticmethod
     def times_log(a: Any, x: Any) -> Any:
-        """a · ln x: first order's constant where a is 0 or x <= 0 (0 or NaN), else a graph."""
+        """a · ln x: first order's constant where a is a constant 0 or x <= 0 (0 or NaN), else a graph."""
         data = _data(x)
-        if _data(a) == 0 or not (is_symbolic(data) or data > 0):
+        if (not isinstance(a, Value) and a == 0) or not (is_symbolic(data) or data > 0):
             return kind_of(data).times_log(_data(a), data)
         return a * (x.log() if isinstance(x, Value) else kind_of(data).log(data))
 
@@ -327,6 +328,7 @@ class ValueKind(Kind):
     tan = _method("tan")
     tanh = _method("tanh")
     sigmoid = _method("sigmoid")
+    softplus = _method("softplus")
     abs = _method("abs")
     relu = _method("relu")
 

@@ -125,45 +125,26 @@ def expression(node: Value, names: dict[Value, str]) -> str:
 
 
 def operands(node: Value) -> list[Any]:
-    """The operands of the op that made `node`, in order: its parents, and a constant read back from
-    the local derivative where the op took a number (x + c, c - x, x·c, x / c, c / x, x ** c)."""
-    parents = list(node.parents)
-    if len(parents) != 1 or node.op not in _INFIX:
-        return parents
-    x, local, out = parents[0], node.local_grads[0], node.data
-    try:
-        if node.op == "+":
-            return [x, _tidy(out - x.data)]
-        if node.op == "-":
-            return [x, _tidy(x.data - out)] if local == 1 else [_tidy(out + x.data), x]
-        if node.op == "*":
-            return [x, local]
-        if node.op == "/":
-            return [x, 1 / local] if abs(local * x.data - out) <= 1e-12 * abs(out) else [out * x.data, x]
-        return [x, _tidy(local * x.data / out)]  # x ** c: local = c·x^(c-1)
-    except (ArithmeticError, TypeError):  # 0 data, or a symbolic comparison
-        return parents
-
-
-def _tidy(c: Any) -> Any:
-    """A constant read back from symbolic data, simplified: 2.0 rather than (4.0*a + 2)/(2.0*a + 1)."""
-    simplify = getattr(c, "simplify", None)
-    if not callable(simplify):
-        return c
-    c = simplify()
-    return float(c) if getattr(c, "is_number", False) else c
+    """The operands of the op that made `node`, in order, as the node keeps them: its parents and the
+    constants it took (the 1.0 of x + 1.0, the 2 of 2 / x, the 3 of x ** 3, leaky_relu's slope)."""
+    x = node._x
+    if type(x) is tuple:  # sum, max: the terms
+        return list(x)
+    if node._op is None or node._op.arity == 1:
+        return list(node.parents)
+    return [x, node._y]
 
 
 def local_name(child: Value, k: int, names: dict[Value, str]) -> str:
     """∂child/∂(its parent k) in symbols: ±1 for +, sum and -, the other factor for ·, n·x^(n-1), f'(x)."""
     parent, local = child.parents[k], child.local_grads[k]
     args = operands(child)
-    by_constant = child.op == "*" and len(args) == 2 and not isinstance(args[1], Value)
+    by_constant = child.op == "*" and len(child.parents) == 1  # x·c or c·x: the local derivative is c
     if child.op in ("+", "sum", "-", "neg") or by_constant:
         return _number(local)
     if child.op == "*" and len(child.parents) == 2:
         return _grouped(names[child.parents[1 - k]])
-    if child.op == "**" and len(child.parents) == 1 and len(args) == 2:
+    if child.op == "**" and len(child.parents) == 1 and not isinstance(args[1], Value):  # x ** n
         n, x = args[1], _grouped(names[parent])
         return f"{_number(n)}·{x}" if n - 1 == 1 else f"{_number(n)}·{x}^{_number(n - 1)}"
     if child.op not in _INFIX:

@@ -193,6 +193,11 @@ class Kind(ABC):
 
     @staticmethod
     @abstractmethod
+    def softplus(x: Scalar) -> Scalar:
+        """softplus(x) = ln(1 + e^x), without overflow for large x."""
+
+    @staticmethod
+    @abstractmethod
     def abs(x: Scalar) -> Scalar:
         """|x|."""
 
@@ -340,6 +345,11 @@ class FloatKind(Kind):
             return 1.0 / (1.0 + math.exp(-x))
         e = math.exp(x)
         return e / (1.0 + e)
+
+    @staticmethod
+    def softplus(x: Scalar) -> Scalar:
+        """ln(1 + e^x) as max(x, 0) + ln(1 + e^-|x|): no overflow on either side."""
+        return (x if x > 0 else 0.0) + math.log1p(math.exp(-abs(x)))
 
     @staticmethod
     def sin(x: Scalar) -> Scalar:
@@ -491,6 +501,11 @@ class ExactKind(FloatKind):
         return FloatKind.sigmoid(_saturated(x))
 
     @staticmethod
+    def softplus(x: Scalar) -> Scalar:
+        """ln(1 + e^x) as a float (x itself, or 0.0, beyond the float range)."""
+        return FloatKind.softplus(_saturated(x))
+
+    @staticmethod
     def sin(x: Scalar) -> Scalar:
         """sin x as a float."""
         return math.sin(to_float(x))
@@ -572,6 +587,11 @@ class SymbolicKind(FloatKind):
     def sigmoid(x: Scalar) -> Scalar:
         """1 / (1 + exp(-x))."""
         return 1 / (1 + _sympy().exp(-x))
+
+    @staticmethod
+    def softplus(x: Scalar) -> Scalar:
+        """log(1 + exp(x))."""
+        return _sympy().log(1 + _sympy().exp(x))
 
     @staticmethod
     def sin(x: Scalar) -> Scalar:

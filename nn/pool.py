@@ -1,8 +1,10 @@
 """MaxPool2D: ch^{k,c}_{i,j} = max of a window of ch^{k-1,c}, each channel on its own, no weights.
 
-Each output is a new node whose only parent is its window's maximum (the first in row order on ties,
-as in PyTorch), so the boxed learning flow emerges: δ^{k,c}_{r,q} = δ^{k+1,c}_{i,j} when ch^{k-1,c}_{r,q}
-is the maximum of window (i, j), else 0 (summed over the windows it is the maximum of when they overlap).
+Each output is one `max` node (`autograd.max`) whose parents are its window's entries, with local
+derivative 1 for the window's maximum (the first in row order on ties, as in PyTorch; a NaN wherever it
+sits) and 0 for the others, so the boxed learning flow emerges: δ^{k,c}_{r,q} = δ^{k+1,c}_{i,j} when
+ch^{k-1,c}_{r,q} is the maximum of window (i, j), else 0 (summed over the windows it is the maximum of
+when they overlap).
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from autograd import Value, is_grad_enabled
+import autograd
+from autograd import Value
 from nn.conv import pair, sample_shape, window_count
-from nn.module import Module, Scalar, as_number, depth
+from nn.module import Module, depth
 
 
 class MaxPool2D(Module):
@@ -22,7 +25,7 @@ class MaxPool2D(Module):
     the bottom and right edges (the series' 7x7 -> 4x4 is MaxPool2D(2, ceil_mode=True)).
     """
 
-    compiles = False  # each window's maximum is picked when the graph is built
+    compiles = False  # compile() does not replay max nodes yet
 
     def __init__(
         self,
@@ -63,16 +66,9 @@ class MaxPool2D(Module):
         return range(max(start, 0), min(start + self.kernel_size[axis], size))
 
     def _max(self, channel: list[list[Any]], rows: range, cols: range) -> Value:
-        """A node whose only parent is the window's first maximum in row order: ∂out/∂max = 1."""
-        best: Value | Scalar | None = None
-        for r in rows:
-            for q in cols:
-                v = channel[r][q]
-                if best is None or as_number(v) > as_number(best):
-                    best = v
-        if not isinstance(best, Value):
-            return Value(best)
-        return best + 0 if is_grad_enabled() else Value(best.data)
+        """The window's maximum as one node: ∂out/∂entry = 1 for the first maximum, else 0."""
+        window = [channel[r][q] for r in rows for q in cols]
+        return autograd.max([v if isinstance(v, Value) else Value(v) for v in window])
 
     def extra_repr(self) -> str:
         return (

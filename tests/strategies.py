@@ -91,6 +91,8 @@ def in_domain(instruction: Instruction, args: Sequence[float], exact: bool = Fal
         return True
     if exact and op == "sqrt":  # √0 = 0 exactly, with an infinite derivative (a relu may block it)
         return args[0] >= 0
+    if OPS[op].arity == 3:  # sum, max: a term taken twice is one term (no tie with itself)
+        args = list(dict(zip(instruction.operands, args)).values())
     return OPS[op].domain(*args)
 
 

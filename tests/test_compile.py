@@ -8,14 +8,16 @@ import importlib
 import math
 from collections.abc import Callable
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from ops import OPS, UNARY
-from strategies import FLOAT_INPUTS, FRACTION_INPUTS, Program, evaluate, float_programs, fraction_programs
+from strategies import EXACT_OPS, FLOAT_INPUTS, FLOAT_OPS, FRACTION_INPUTS, Program, evaluate, programs
 
+import autograd
 from autograd import Compiled, Op, Value, compile, grad
 from autograd.compile.compiled import kind_namespace
 from autograd.kinds import FloatKind
@@ -77,6 +79,18 @@ def agree_at(
     assert len(grads) == len(expected[1])
     assert all(close(g, e) for g, e in zip(grads, expected[1])), (grads, expected[1])
     return list(zip(grads, expected[1]))
+
+
+# compile() does not replay max nodes yet (their graph is traced eagerly)
+REPLAYED = [op for op in FLOAT_OPS if op != "max"]
+float_programs = partial(programs, REPLAYED, FLOAT_INPUTS, False)
+fraction_programs = partial(programs, [op for op in EXACT_OPS if op != "max"], FRACTION_INPUTS, True)
+
+
+def test_compile_refuses_a_max_node_clearly() -> None:
+    x = Value(1.0)
+    with pytest.raises(ValueError, match="compile does not replay op 'max' yet"):
+        compile(autograd.max([x, x * 2]), [x])
 
 
 # Users' ops, applied to a program's output (and its first input): a hostile name is only a label
@@ -360,14 +374,16 @@ def test_single_use_gradients_are_written_inline_in_brackets_where_needed() -> N
 
 
 def test_a_users_op_compiles_to_a_line_named_after_it() -> None:
-    softplus = Op("softplus", lambda k, x: k.log(1 + k.exp(x)), lambda k, x, out: k.sigmoid(x))
+    smooth = Op("smooth", lambda k, x: k.log(1 + k.exp(x)), lambda k, x, out: k.sigmoid(x))
     x = Value(0.5, "x")
-    compiled = compile(softplus(x) * 2, [x])
-    assert "softplus = log(1 + exp(x))" in compiled.source
-    assert "δx = δsoftplus * sigmoid(x)" in compiled.source
+    compiled = compile(smooth(x) * 2, [x])
+    assert "smooth = log(1 + exp(x))" in compiled.source
+    assert "δx = δsmooth * sigmoid(x)" in compiled.source
     leaf = Value(-1.5)
-    out = softplus(leaf) * 2
+    out = smooth(leaf) * 2
     assert compiled([-1.5]) == (out.data, grad(out, [leaf]))
+    softplus = Op("softplus", lambda k, x: k.log(1 + k.exp(x)), lambda k, x, out: k.sigmoid(x))
+    assert "softplus_2 = log(1 + exp(x))" in compile(softplus(x), [x]).source  # softplus is the kind's
 
 
 def test_a_rule_compile_cannot_trace_is_refused_naming_the_op() -> None:

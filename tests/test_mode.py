@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from ops import BINARY, MANY, UNARY
 
 from autograd import Value, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 
@@ -138,15 +139,18 @@ def test_detect_anomaly_is_restored() -> None:
     assert math.isnan((Value(INF) - INF).data)
 
 
-OPS: list[Callable[[Value], Any]] = [
-    lambda v: v + 1, lambda v: 1 - v, lambda v: v * 2, lambda v: v / 2, lambda v: 2 / v, lambda v: v**2,
-    lambda v: 2**v, lambda v: v**v, lambda v: -v, Value.exp, Value.log, Value.tanh, Value.sigmoid,
-    Value.relu, Value.leaky_relu,
-]  # fmt: skip
+# Every op of the registry, with a NaN in each place: a Value operand alone, beside a number, twice.
+OPS: list[tuple[str, Callable[[Value], Any]]] = [
+    *((op.name, op.value) for op in UNARY),
+    *((op.name, lambda v, op=op: op.value(v, 2)) for op in BINARY),
+    *((op.name, lambda v, op=op: op.value(2, v)) for op in BINARY),
+    *((op.name, lambda v, op=op: op.value(v, v)) for op in BINARY),
+    *((op.name, lambda v, op=op: op.value(Value(1.0), v, Value(3.0))) for op in MANY),
+]
 
 
-@pytest.mark.parametrize("f", OPS)
-def test_nan_propagates_through_every_op(f: Callable[[Value], Value]) -> None:
+@pytest.mark.parametrize(("name", "f"), OPS, ids=[name for name, _ in OPS])
+def test_nan_propagates_through_every_op(name: str, f: Callable[[Value], Value]) -> None:
     x = Value(NAN)
     out = f(x)
     out.backward()

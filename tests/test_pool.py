@@ -6,6 +6,7 @@ order on ties), the article's 7x7 -> 4x4, PyTorch's sizes, central differences, 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from functools import reduce
@@ -156,3 +157,25 @@ def test_a_batch_and_no_grad() -> None:
 def test_bad_arguments_and_shapes_are_refused(make: Callable[[], Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make()
+
+
+@pytest.mark.parametrize(
+    "window", [[[math.nan, 1.0], [2.0, 3.0]], [[1.0, math.nan], [2.0, 3.0]], [[1.0, 2.0], [3.0, math.nan]]]
+)
+def test_a_nan_anywhere_in_a_window_is_its_maximum_and_takes_the_flow(window: list[list[float]]) -> None:
+    """As PyTorch's max_pool2d: NaN propagates wherever it sits in the window (issue 21, item 13)."""
+    x = [[[Value(v) for v in row] for row in window]]
+    (out,) = MaxPool2D(2)(x)[0][0]
+    out.backward()
+    assert math.isnan(out.data)
+    entries = [v for row in x[0] for v in row]
+    assert [v.grad for v in entries] == [1.0 if math.isnan(v.data) else 0.0 for v in entries]
+
+
+def test_each_window_is_one_max_node_over_all_its_entries() -> None:
+    """One node per window, so compile can replay it: its parents are the window, in row order."""
+    x = [[[Value(float(3 * r + q)) for q in range(3)] for r in range(3)]]
+    out = MaxPool2D(2, stride=1)(x)[0]
+    assert all(node.op == "max" for row in out for node in row)
+    assert out[0][0].parents == (x[0][0][0], x[0][0][1], x[0][1][0], x[0][1][1])
+    assert out[0][0].local_grads == (0, 0, 0, 1)

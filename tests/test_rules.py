@@ -169,3 +169,88 @@ def test_a_bad_call_is_a_clear_error_naming_the_op() -> None:
 def test_sum_and_max_stay_out_of_import_star() -> None:
     assert "sum" not in autograd.__all__ and "max" not in autograd.__all__
     assert autograd.max is not max and callable(autograd.max)
+
+
+# -- one rule, one meaning (issue 20, item 6) ---------------------------------------------------------
+
+
+def test_x_to_the_y_at_0_0_under_create_graph_gives_first_orders_gradients() -> None:
+    x, y = Value(0.0), Value(0.0)
+    first = grad(x**y, [x, y])
+    graphed = grad(x**y, [x, y], create_graph=True)
+    assert first[0] == 0.0 and math.isnan(first[1])
+    assert graphed[0].data == 0.0 and math.isnan(graphed[1].data)
+
+
+def test_a_value_exponent_that_happens_to_be_0_stays_in_the_graph() -> None:
+    x, y = Value(2.0), Value(0.0)  # ∂/∂y (y · x^(y-1)) = 1/x at y = 0, as sympy says
+    assert grad(grad(x**y, x, create_graph=True), y) == 0.5
+
+
+def test_explain_reads_constants_from_the_node() -> None:
+    x = Value(1e16, label="x")
+    assert str(explain(x + 1.0, x)).startswith("∂x + 1/∂x")  # not rebuilt from data: 1e16 + 1.0 - 1e16 = 0
+    z = Value(0.0, label="z")
+    assert str(explain(z**3, z)).startswith("∂z^3/∂z = 3·z^2")
+    w = Value(2.0, label="w")
+    assert str(explain(2 / w, w)).startswith("∂2 / w/∂w")
+    assert [str(p) for p in impacts(3 * w, w)] == [str(p) for p in impacts(w * 3, w)]
+
+
+@pytest.mark.parametrize("op", ["sin", "cos", "tan"])
+@pytest.mark.parametrize("x", [math.inf, -math.inf])
+def test_periodic_ops_at_infinity_are_a_value_error_naming_the_op(op: str, x: float) -> None:
+    with pytest.raises(ValueError, match=rf"{op}\((-)?inf\) is undefined: {op} needs a finite x"):
+        getattr(Value(x), op)()
+    assert math.isnan(getattr(Value(math.nan), op)().data)  # NaN passes, as everywhere
+
+
+# -- assignment is checked as construction is (issue 21, item 8) -------------------------------------
+
+
+def test_assigning_data_converts_and_checks_as_value_does() -> None:
+    v = Value(1.0)
+    v.data = 3  # an int becomes a float, as in Value(3)
+    assert type(v.data) is float and v.data == 3.0
+    v.data = Fraction(1, 3)
+    assert v.data == Fraction(1, 3)
+    with pytest.raises(TypeError, match="must be a float, a Fraction or a sympy expression, not str"):
+        v.data = "oops"
+    assert v.data == Fraction(1, 3)  # unchanged
+
+
+def test_a_label_is_a_str_or_none() -> None:
+    v = Value(1.0)
+    v.label = "w"
+    v.label = None
+    with pytest.raises(TypeError, match="Value label must be a str, not int"):
+        v.label = 5
+    assert v.label is None
+
+
+# -- small bumps (issue 22) ------------------------------------------------------------------------------
+
+
+def test_round_rounds_the_data_to_a_number() -> None:
+    assert round(Value(2.567), 2) == 2.57 and type(round(Value(2.567), 2)) is float
+    assert round(Value(2.567)) == 3 and type(round(Value(2.567))) is int
+    assert round(Value(Fraction(22, 7)), 1) == Fraction(31, 10)
+
+
+def test_a_grad_set_to_none_counts_as_zero_in_backward() -> None:
+    """PyTorch's zero_grad(set_to_none=True): backward starts such a leaf from zero."""
+    w, x = Value(2.0), Value(3.0)
+    w.grad = None
+    (w * x).backward()
+    assert w.grad == 3.0
+    w.grad = None
+    (w * x).backward(create_graph=True)
+    assert isinstance(w.grad, Value) and w.grad.data == 3.0
+
+
+def test_help_opens_with_what_a_learner_does() -> None:
+    doc = Value.__doc__ or ""
+    opening = doc[: doc.index("Inside")]
+    for step in ("Value(2.0", "backward()", "x.grad", "tanh"):
+        assert step in opening
+    assert "_dx" not in opening and "slot" not in opening

@@ -1,9 +1,10 @@
 """PyTorch as a test oracle: random graphs, grad(), second derivatives and every nn layer against
 float64 torch autograd.
 
-The random graphs run over every op of the registry `ops.OPS`: on tensors, each op's Value form
-(`x.exp()`, `abs(x)`, `x ** y`, ...) is PyTorch's own op of the same name; TORCH_FORMS lists the ops
-where it is not. Every comparison goes through `LARGEST.check`: ours and PyTorch's must agree to
+The random graphs run over every op of the registry `ops.OPS`: on tensors, each op is its rule's
+forward (`autograd.rules`) over `TorchKind`, the kind whose functions are PyTorch's own
+(`torch.exp`, `F.softplus`, ...), so PyTorch's autograd checks every rule's local derivatives.
+Every comparison goes through `LARGEST.check`: ours and PyTorch's must agree to
 1e-10 relative (absolute below 1), and the largest difference seen is printed at the end of the run.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -21,7 +22,9 @@ from nn_strategies import SEEDS, batches, conv_models, models
 from ops import LEAKY_SLOPE, OPS
 from strategies import Program, evaluate, float_programs
 
+import autograd
 from autograd import Value, grad, hessian
+from autograd.kinds import Kind
 from nn import BatchNorm, Module, to_torch
 
 torch = pytest.importorskip(
@@ -31,11 +34,72 @@ F = torch.nn.functional
 
 TOLERANCE = 1e-10
 
-# The ops whose Value form is not a tensor's op of the same name: op name -> PyTorch function.
-TORCH_FORMS: dict[str, Callable[..., Any]] = {
-    "leaky_relu": lambda x: F.leaky_relu(x, float(LEAKY_SLOPE)),
-    "sum": lambda *terms: torch.stack(terms).sum(),
-}
+
+
+class TorchKind(Kind):
+    """What a rule may ask of a kind, as PyTorch's functions on float64 tensors."""
+
+    zero = 0.0
+
+    @staticmethod
+    def constant(c: Any) -> Any:
+        return torch.tensor(float(c), dtype=torch.float64)
+
+    @staticmethod
+    def divide(x: Any, y: Any) -> Any:
+        return x / y
+
+    @staticmethod
+    def power(x: Any, n: Any) -> Any:
+        return torch.pow(x, n)
+
+    @staticmethod
+    def times_pow(a: Any, x: Any, n: Any) -> Any:
+        return a * torch.pow(x, n)
+
+    @staticmethod
+    def times_log(a: Any, x: Any) -> Any:
+        return a * torch.log(x)
+
+    @staticmethod
+    def inverse(x: Any) -> Any:
+        return 1 / x
+
+    exp, log, log1p, sqrt = (staticmethod(f) for f in (torch.exp, torch.log, torch.log1p, torch.sqrt))
+    sin, cos, tan, tanh = (staticmethod(f) for f in (torch.sin, torch.cos, torch.tan, torch.tanh))
+    sigmoid, softplus = staticmethod(torch.sigmoid), staticmethod(F.softplus)
+    abs, sign = staticmethod(torch.abs), staticmethod(torch.sign)
+    relu = staticmethod(torch.relu)
+
+    @staticmethod
+    def leaky_relu(x: Any, slope: Any) -> Any:
+        return F.leaky_relu(x, float(slope))
+
+    @staticmethod
+    def step(x: Any, low: Any = 0) -> Any:
+        return torch.where(x >= 0, 1.0, float(low))
+
+    @staticmethod
+    def max(terms: Sequence[Any]) -> Any:
+        """The first maximum (argmax), as max pooling routes its gradient: to one term, even at ties."""
+        stacked = torch.stack(list(terms))
+        return stacked[stacked.argmax()]
+
+    @staticmethod
+    def first_max(terms: Sequence[Any]) -> tuple[Any, ...]:
+        chosen = int(torch.stack(list(terms)).argmax())
+        return tuple(float(i == chosen) for i in range(len(terms)))
+
+
+def torch_op(name: str, args: list[Any]) -> Any:
+    """The op's rule evaluated over TorchKind: PyTorch's functions, differentiated by PyTorch."""
+    op = autograd.OPS[name]
+    if op.arity == autograd.rules.MANY:
+        return op.forward(TorchKind, args)
+    if op.arity == 2 and op.dy is None:  # leaky_relu: the registry applies it with a constant slope
+        return op.forward(TorchKind, args[0], LEAKY_SLOPE)
+    tensors = [a if isinstance(a, torch.Tensor) else TorchKind.constant(a) for a in args]
+    return op.forward(TorchKind, *tensors)
 
 
 class Largest:
@@ -80,7 +144,7 @@ def run_torch(program: Program) -> list[torch.Tensor]:
     nodes = [leaf(x) for x in program.inputs]
     for instruction in program.instructions:
         args = [nodes[x] if type(x) is int else float(x) for x in instruction.operands]
-        node = TORCH_FORMS.get(instruction.op, OPS[instruction.op].value)(*args)
+        node = torch_op(instruction.op, args)
         node.retain_grad()
         nodes.append(node)
     return nodes
@@ -91,8 +155,8 @@ def grad_of(tensor: torch.Tensor | None) -> float:
     return 0.0 if tensor is None else tensor.item()
 
 
-def test_torch_forms_name_ops_of_the_registry() -> None:
-    assert set(TORCH_FORMS) <= set(OPS)
+def test_torch_kind_implements_every_function_a_rule_may_ask_for() -> None:
+    assert not TorchKind.__abstractmethods__ and set(OPS) == set(autograd.OPS)
 
 
 @given(float_programs(max_inputs=4, max_instructions=12))
