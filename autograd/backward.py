@@ -173,11 +173,16 @@ def hessian(output: Value, inputs: Sequence[Value]) -> list[list[Any]]:
 
 def _seed(root: Value, grad: Any) -> Scalar:
     """The seed ∂root/∂root as a number of the graph's kind, checked before anything changes."""
+    return seed_of(grad, kind_of(root.data), "the backward seed")
+
+
+def seed_of(grad: Any, kind: Any, what: str) -> Scalar:
+    """A seed (backward's, a compiled call's) as a number of `kind`, or a TypeError naming `what`."""
     if isinstance(grad, Value):
-        raise TypeError("the backward seed must be a number, not a Value: pass its .data")
+        raise TypeError(f"{what} must be a number, not a Value: pass its .data")
     if isinstance(grad, bool) or not is_constant(grad):
-        raise TypeError(f"the backward seed must be a number of the graph's kind, not {type(grad).__name__}")
-    return kind_of(root.data).constant(grad)
+        raise TypeError(f"{what} must be a number of the graph's kind, not {type(grad).__name__}")
+    return kind.constant(grad)
 
 
 def _flow(order: list[Value], root: Value, seed: Scalar, locals_of: Locals) -> dict[Value, Any]:

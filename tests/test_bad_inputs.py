@@ -62,6 +62,12 @@ def after_create_graph(optimizer: type[Any]) -> Callable[[], Any]:
     return lambda: optimizer([w], lr=0.1).step()
 
 
+def compiled_square() -> autograd.Compiled:
+    """x * x compiled, x its input."""
+    x = Value(3.0, "x")
+    return autograd.compile(x * x, [x])
+
+
 # (id, the call, the exception type, a word the message must contain)
 BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     # the engine (issue 10)
@@ -78,6 +84,11 @@ BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("log of 0", lambda: Value(Fraction(0)).log(), ValueError, "log"),
     ("seed a Value", lambda: Value(1.0).backward(Value(1.0)), TypeError, ".data"),
     ("seed a str", lambda: Value(1.0).backward("1"), TypeError, "seed"),
+    # compiled calls check their seed as backward does (issue 21, item 9)
+    ("compiled seed a Value", lambda: compiled_square()([3.0], Value(1.0)), TypeError, ".data"),
+    ("compiled seed a str", lambda: compiled_square()([3.0], "x"), TypeError, "grad_output"),
+    ("compiled seed None", lambda: compiled_square()([3.0], None), TypeError, "NoneType"),
+    ("compiled seed a bool", lambda: compiled_square()([3.0], True), TypeError, "bool"),
     ("grad of a number", lambda: grad(1.0, [Value(1.0)]), TypeError, "output"),  # type: ignore[call-overload]
     ("grad wrt a number", lambda: grad(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
     ("hessian wrt a number", lambda: hessian(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]

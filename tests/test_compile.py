@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+import builtins
+import cmath
 import importlib
 import math
+from collections.abc import Callable
 from fractions import Fraction
 from functools import partial
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from ops import OPS, UNARY
 from strategies import EXACT_OPS, FLOAT_INPUTS, FLOAT_OPS, FRACTION_INPUTS, Program, evaluate, programs
 
 import autograd
-from autograd import Compiled, Value, compile, grad
+from autograd import Compiled, Op, Value, compile, grad
+from autograd.compile.compiled import kind_namespace
+from autograd.kinds import FloatKind
 from nn import Linear
 
-compile_module = importlib.import_module("autograd.compile")  # the module, not the function
+chunks = importlib.import_module("autograd.compile.chunks")
+Output = Callable[[list[Value]], Value]  # a program's nodes -> the output to compile
 DOMAIN_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 
 
-def eager(program: Program, data: list, constant: object) -> tuple[object, list]:
+def last(nodes: list[Value]) -> Value:
+    """A program's output: its last node."""
+    return nodes[-1]
+
+
+def eager(program: Program, data: list, constant: object, output: Output = last) -> tuple[object, list]:
     """The program's output and gradients, rebuilt and back-propagated eagerly at `data`."""
     leaves = [Value(x) for x in data]
-    out = evaluate(program, leaves, constant)[-1]
+    out = output(evaluate(program, leaves, constant))
     return out.data, grad(out, leaves)
 
 
@@ -50,10 +63,12 @@ def close(a: object, b: object) -> bool:
     return a == b
 
 
-def agree_at(compiled: Compiled, program: Program, data: list, constant: object) -> list:
+def agree_at(
+    compiled: Compiled, program: Program, data: list, constant: object, output: Output = last
+) -> list:
     """compiled(data) equals eager at data, or raises the error eager raises there; the pairs of grads."""
     try:
-        expected = eager(program, data, constant)
+        expected = eager(program, data, constant, output)
     except DOMAIN_ERRORS as error:
         if all_used(program):  # else the error may come from a node the output does not use
             with pytest.raises(type(error)):
@@ -66,7 +81,7 @@ def agree_at(compiled: Compiled, program: Program, data: list, constant: object)
     return list(zip(grads, expected[1]))
 
 
-# compile() does not replay max nodes yet (their graph is traced eagerly; issue 20's compile rewrite)
+# compile() does not replay max nodes yet (their graph is traced eagerly)
 REPLAYED = [op for op in FLOAT_OPS if op != "max"]
 float_programs = partial(programs, REPLAYED, FLOAT_INPUTS, False)
 fraction_programs = partial(programs, [op for op in EXACT_OPS if op != "max"], FRACTION_INPUTS, True)
@@ -75,32 +90,154 @@ fraction_programs = partial(programs, [op for op in EXACT_OPS if op != "max"], F
 def test_compile_refuses_a_max_node_clearly() -> None:
     x = Value(1.0)
     with pytest.raises(ValueError, match="compile does not replay op 'max' yet"):
-        compile_module.compile(autograd.max([x, x * 2]), [x])
+        compile(autograd.max([x, x * 2]), [x])
 
 
-@given(float_programs(), st.lists(FLOAT_INPUTS, min_size=3, max_size=3))
-def test_compiled_float_graphs_equal_eager_at_new_points(program: Program, new: list[float]) -> None:
-    compiled = traced(program, float)
-    agree_at(compiled, program, list(program.inputs), float)
-    agree_at(compiled, program, new[: len(program.inputs)], float)  # relu inputs may cross 0 here
+# Users' ops, applied to a program's output (and its first input): a hostile name is only a label
+USER_OPS = [
+    Op("softplus", lambda k, x: k.log(1 + k.exp(x)), lambda k, x, out: k.sigmoid(x)),
+    Op("seed", lambda k, x: x * x * x, lambda k, x, out: 3 * x * x),
+    Op("δ'\n", lambda k, x, y: x * x + y * y, lambda k, x, y, out: 2 * x, lambda k, x, y, out: 2 * y),
+]
 
 
-@given(fraction_programs(), st.lists(FRACTION_INPUTS, min_size=3, max_size=3))
-def test_compiled_exact_graphs_equal_eager_exactly(program: Program, new: list[Fraction]) -> None:
-    compiled = traced(program, Fraction)
-    for ours, theirs in agree_at(compiled, program, new[: len(program.inputs)], Fraction):
-        assert type(ours) is not float or type(theirs) is float  # Fractions in, Fractions out
+def with_user_op(op: Op | None) -> Output:
+    """The program's output, or a user's op applied to it (a binary op: with the first input too)."""
+    if op is None:
+        return last
+    return (lambda nodes: op(nodes[-1])) if op.arity == 1 else (lambda nodes: op(nodes[-1], nodes[0]))
+
+
+# Labels a name could be made from, each one a trap: quotes and newlines, δ, keywords, builtins, the
+# generated code's own names (seed, values, zero, c0, registers), NFKC twins (x, fullwidth ｘ, bold 𝐬𝐞𝐞𝐝)
+HOSTILE_LABELS = st.sampled_from([
+    None, "", "x", "ｘ", "x_2", "c0", "c1", "seed", "𝐬𝐞𝐞𝐝", "δx", "δ", "𝛿x", "δδ", "values", "zero",
+    "compiled", "class", "None", "lambda", "abs", "print", "type", "exp", "relu", "inf", "nan", "_r0",
+    "_v", "_chunk0", "v3", "1x", "w²₁", "a'b\"c", "line\nbreak", "'''", "__import__('os').system('x')",
+])
+
+
+@given(st.one_of(float_programs(), fraction_programs()), st.data())
+def test_compiled_equals_eager(program: Program, data: st.DataObject) -> None:
+    """The contract, over random graphs of every op (users' too) with hostile labels on every node: a call
+    equals eager backward on the graph rebuilt at new values, for floats and Fractions (exactly), and
+    for sympy symbols (free symbols as data), or raises the error eager raises."""
+    exact = isinstance(program.inputs[0], Fraction)
+    constant = Fraction if exact else float
+    output = with_user_op(data.draw(st.sampled_from([None, *USER_OPS]), label="user op"))
+    leaves = [Value(x) for x in program.inputs]
+    nodes = evaluate(program, leaves, constant)
+    nodes.append(output(nodes))
+    for node in nodes:
+        node.label = data.draw(HOSTILE_LABELS)
+    compiled = compile(nodes[-1], leaves)
+    if data.draw(st.booleans(), label="symbolic"):
+        sympy = pytest.importorskip("sympy")
+        symbols = sympy.symbols(f"s0:{len(leaves)}")
+        eager_leaves = [Value(s) for s in symbols]
+        eager_out = output(evaluate(program, eager_leaves, constant))
+        out, grads = compiled(list(symbols))
+        point = dict(zip(symbols, program.inputs))  # sums of float coefficients round apart: compare there
+        for ours, theirs in zip([out, *grads], [eager_out.data, *grad(eager_out, eager_leaves)]):
+            if ours != theirs:
+                ours, theirs = (complex(sympy.N(sympy.sympify(e).subs(point))) for e in (ours, theirs))
+                assert cmath.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-12), (ours, theirs)
+        return
+    new = data.draw(st.lists(FRACTION_INPUTS if exact else FLOAT_INPUTS, min_size=3, max_size=3))
+    agree_at(compiled, program, list(program.inputs), constant, output)
+    for ours, theirs in agree_at(compiled, program, new[: len(program.inputs)], constant, output):  # relu: ±
+        assert not exact or type(ours) is not float or type(theirs) is float  # Fractions in, Fractions out
+
+
+def test_names_never_collide_with_each_other_constants_or_the_seed() -> None:
+    """The issue's cases: an input labelled c0 beside the constant 3, x beside fullwidth ｘ (one name
+    after NFKC), an interior node labelled bold 𝐬𝐞𝐞𝐝, a label that starts with δ (it hung)."""
+    sympy = pytest.importorskip("sympy")
+    a, b = sympy.symbols("a b")
+    c0 = Value(2.0, "c0")
+    assert compile(c0 * Value(Fraction(3)) + 1, [c0])([a]) == (3 * a + 1.0, [3])  # 1 traced as 1.0
+    x, fullwidth = Value(2.0, "x"), Value(5.0, "ｘ")
+    assert compile(x * 10 + fullwidth, [x, fullwidth])([a, b]) == (10.0 * a + b, [10.0, 1])
+    w = Value(3.0, "w")
+    bold = w * w
+    bold.label = "𝐬𝐞𝐞𝐝"
+    assert compile(bold + w, [w])([a]) == (a**2 + a, [2 * a + 1])
+    d = Value(2.0, "δx")
+    assert compile(d * d, [d])([3.0]) == (9.0, [6.0])
+    source = compile(bold + w, [w]).source
+    assert "seed_2 = w * w" in source and "δseed_2" in source
+
+
+def test_names_from_many_equal_labels_are_made_in_linear_time() -> None:
+    x = Value(1.0, "y")
+    out = x
+    for _ in range(20_000):
+        out = out + 1.0
+        out.label = "y"
+    compiled = compile(out, [x])
+    assert compiled([2.0]) == (20_002.0, [1.0]) and "y_20001 = y_20000 + 1.0" in compiled.source
+
+
+def test_constants_are_bound_by_reference_never_written_as_text(tmp_path: Path) -> None:
+    sympy = pytest.importorskip("sympy")
+    witness = tmp_path / "ran"
+    payload = sympy.Symbol(f"open({str(witness)!r}, 'w') or 1")  # would make a file if it ever ran
+    x = Value(2.0, "x")
+    compiled = compile(x * Value(payload) + Value(Fraction(1, 3)), [x])
+    leaf = Value(5.0)
+    eager_out = leaf * Value(payload) + Value(Fraction(1, 3))
+    assert compiled([5.0]) == (eager_out.data, grad(eager_out, [leaf]))
+    assert not witness.exists() and "open" not in compiled.source and "Fraction" not in compiled.source
+    k = Value(sympy.Symbol("K"))  # a free symbol as a constant: it was a NameError
+    leaf = Value(3.0)
+    assert compile(x * k, [x])([3.0]) == ((leaf * k).data, grad(leaf * k, [leaf]))
+
+
+@pytest.mark.parametrize("name", [op.name for op in UNARY] + ["+", "*", "sum"])
+def test_deep_chains_of_every_op_compile(name: str) -> None:
+    """A chain of 3,000 steps of one op (about 200 made `too many nested parentheses`, 3,000 a
+    RecursionError): each node is a line, and lines nest a bounded number of levels."""
+    x = Value(0.5, "x")
+    out, op = x, OPS[name]
+    for _ in range(3_000):
+        if op.arity == 1:
+            out = op.value(out) * 0.1 + 0.5  # stays in every op's domain
+        else:
+            out = op.value(out * 0.5, out, out * 0.25) if name == "sum" else op.value(out, out * 0.5) * 0.5
+    got, grads = compile(out, [x])([0.5])
+    assert close(got, out.data) and close(grads[0], grad(out, [x])[0])
+
+
+@pytest.mark.slow
+def test_a_100_000_node_chain_compiles() -> None:
+    x = Value(0.5, "x")
+    out = x
+    for _ in range(50_000):
+        out = -out * 1.000001
+    got, grads = compile(out, [x])([0.25])
+    assert close(got, 0.25 * 1.000001**50_000) and close(grads[0], 1.000001**50_000)
+
+
+def test_the_seed_follows_backwards_rule() -> None:
+    x = Value(3.0, "x")
+    compiled = compile(x * x, [x])
+    assert compiled([3.0], 2) == (9.0, [12.0]) and type(compiled([3.0], 2)[1][0]) is float
+    for bad in (Value(1.0), "x", None, True):
+        with pytest.raises(TypeError, match="grad_output must be a number"):
+            compiled([3.0], bad)
+    q = Value(Fraction(1, 2), "q")
+    assert compile(q * q, [q])([Fraction(1, 2)], Fraction(1, 3)) == (Fraction(1, 4), [Fraction(1, 3)])
 
 
 @given(float_programs(max_instructions=12))
 def test_big_graphs_split_into_chunks_give_the_same_numbers(program: Program) -> None:
     whole = traced(program, float)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(compile_module, "LINES_PER_FUNCTION", 1)
+        patch.setattr(chunks, "LINES_PER_FUNCTION", 1)
         chunked = traced(program, float)
     for version in ("fast", "floats", "guarded"):
-        assert "def chunk1" in "".join(chunked._texts[version])
-        assert "def chunk0" not in "".join(whole._texts[version])
+        assert "def _chunk1" in "".join(chunked._texts[version])
+        assert "def _chunk0" not in "".join(whole._texts[version])
     (out, grads), (whole_out, whole_grads) = chunked(program.inputs), whole(program.inputs)
     assert close(out, whole_out) and all(map(close, grads, whole_grads))
 
@@ -163,8 +300,8 @@ def test_the_source_compiles_names_the_labels_and_runs() -> None:
     compiled = compile(z.relu(), [w, o, b])
     source = compiled.source
     assert "W_0_1 * o1_2" in source and "δW_0_1 = δz * o1_2" in source
-    namespace = {**compile_module._kind_namespace(compile_module.kind_of(1.0))}
-    exec(compile_module.builtins.compile(source, "source", "exec"), namespace)
+    namespace = {**kind_namespace(FloatKind), **compiled._constants}
+    exec(builtins.compile(source, "source", "exec"), namespace)
     assert namespace["compiled"]([0.5, 2.0, 1.0], 1.0) == compiled([0.5, 2.0, 1.0])
 
 
@@ -234,3 +371,28 @@ def test_single_use_gradients_are_written_inline_in_brackets_where_needed() -> N
         eager_out = ((la * lb + lc).relu() * (la - lc)).relu() * -(lb + la) - (la * lc).relu()
         got, grads = compiled(data)
         assert close(got, eager_out.data) and grads == grad(eager_out, leaves)
+
+
+def test_a_users_op_compiles_to_a_line_named_after_it() -> None:
+    smooth = Op("smooth", lambda k, x: k.log(1 + k.exp(x)), lambda k, x, out: k.sigmoid(x))
+    x = Value(0.5, "x")
+    compiled = compile(smooth(x) * 2, [x])
+    assert "smooth = log(1 + exp(x))" in compiled.source
+    assert "δx = δsmooth * sigmoid(x)" in compiled.source
+    leaf = Value(-1.5)
+    out = smooth(leaf) * 2
+    assert compiled([-1.5]) == (out.data, grad(out, [leaf]))
+    softplus = Op("softplus", lambda k, x: k.log(1 + k.exp(x)), lambda k, x, out: k.sigmoid(x))
+    assert "softplus_2 = log(1 + exp(x))" in compile(softplus(x), [x]).source  # softplus is the kind's
+
+
+def test_a_rule_compile_cannot_trace_is_refused_naming_the_op() -> None:
+    sympy = pytest.importorskip("sympy")
+    x = Value(0.5, "x")
+    branches = Op("branches", lambda k, x: x if x > 0 else -x, lambda k, x, out: 1)
+    with pytest.raises(TypeError, match="cannot trace op 'branches'"):
+        compile(branches(x), [x])
+    smuggled = sympy.Symbol("__import__('os').getcwd()")  # its text must never run as code
+    evil = Op("evil", lambda k, x: x * smuggled, lambda k, x, out: smuggled)
+    with pytest.raises(TypeError, match="cannot trace op 'evil'"):
+        compile(evil(x), [x])

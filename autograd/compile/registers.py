@@ -1,0 +1,52 @@
+"""Registers: the variables of the code that runs, renamed to as few names as their lifetimes allow.
+
+A small frame is a fast frame. The registers are named _r0, _r1, ...: no name made from a label starts
+with `_`, so they meet none of them, nor a constant.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from autograd.compile.compiled import VERSIONS
+from autograd.compile.lines import Line
+
+
+def allocate(
+    statements: list[Line], inputs: list[str], outputs: set[str]
+) -> tuple[list[str], dict[str, list[str]], dict[str, str]]:
+    """Rename variables to registers _r0, _r1, ..., each reused once its value is dead.
+
+    Returns the registers of `inputs`, the renamed lines (in each version), and the registers of
+    `outputs` at the end.
+    """
+    end = len(statements)
+    last: dict[str, int] = {name: end for name in outputs}
+    for k in range(end - 1, -1, -1):
+        for name in statements[k].args:
+            last.setdefault(name, k)
+    free: list[str] = []
+    registers: dict[str, str] = {}
+    count = itertools.count()
+
+    def register(name: str) -> str:
+        registers[name] = free.pop() if free else f"_r{next(count)}"
+        return registers[name]
+
+    head = [register(name) for name in inputs]
+    body: dict[str, list[str]] = {v: [] for v in VERSIONS}
+    for k, line in enumerate(statements):
+        names = [registers[name] for name in line.args]
+        for name in set(line.args):
+            if last[name] == k:
+                free.append(registers.pop(name))
+        target = registers.get(line.target) or register(line.target)
+        fast = line.version("fast")
+        statement = f"    {target} = {fast.format(*names)}"
+        for v, lines in body.items():
+            text = line.version(v)
+            lines.append(statement if text == fast else f"    {target} = {text.format(*names)}")
+        if last.get(line.target, -1) <= k:
+            free.append(registers.pop(line.target))
+    return head, body, registers
+
