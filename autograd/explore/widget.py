@@ -39,7 +39,7 @@ class Explorer(anywidget.AnyWidget):
     _css = CSS
     graph = traitlets.Dict().tag(sync=True)
     quiz = traitlets.Bool(False).tag(sync=True)
-    picture = traitlets.Any(None)  # the graph as draw() pictures it: stays in Python, never synced
+    picture = traitlets.Any(None)  # the finished graph (a Picture): stays in Python, never synced
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The widget, and beside it the static picture (SVG and PNG) that GitHub and nbconvert show."""
