@@ -94,6 +94,15 @@ def test_the_state_is_plain_json_and_the_widget_is_an_anywidget() -> None:
     assert widget.graph["svg"].startswith("<svg") and 'id="n0"' in widget.graph["svg"]
 
 
+def test_the_output_carries_a_static_picture_beside_the_widget() -> None:
+    """A committed notebook shows the graph where widgets do not run (GitHub, nbconvert): SVG and PNG."""
+    *_, loss = neuron()
+    data, _ = explore(loss)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data and data["text/plain"].startswith("Explorer(")
+    assert data["image/svg+xml"].lstrip().startswith("<?xml") and data["image/png"].startswith(b"\x89PNG")
+    assert "picture" not in explore(loss).keys  # the picture is not sent to the browser's model
+
+
 def test_save_writes_one_self_contained_page_with_the_widgets_module(tmp_path) -> None:
     *_, loss = neuron()
     path = explore(loss).save(tmp_path / "deep" / "page.html")

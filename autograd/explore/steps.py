@@ -12,7 +12,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import grad, topological_order
-from autograd.draw import IMPACT, add_clusters, canvas, cluster_members, escape, graphviz_required
+from autograd.draw import IMPACT, Picture, add_clusters, canvas, cluster_members, escape, graphviz_required
 from autograd.groups import Groups
 from autograd.impacts import (
     NAME_LIMIT,
@@ -40,7 +40,8 @@ def explore(
 ) -> Explorer:
     """A step-through Explorer of the graph of `out` (a Jupyter widget; `.save(path)` writes a page).
 
-    With `wrt`, the paths of impacts of that node are highlighted and their products summed.
+    With `wrt`, the paths of impacts of that node are highlighted and their products summed. Its output
+    carries the finished graph as a static picture too (SVG and PNG), shown where widgets do not run.
     """
     try:
         from autograd.explore.widget import Explorer
@@ -48,11 +49,17 @@ def explore(
         raise ImportError(
             f"explore() needs anywidget ({error}): pip install 'impactgrad[notebook]' (or anywidget)"
         ) from None
-    return Explorer(graph=walkthrough(out, wrt, groups=groups), quiz=quiz)
+    state, picture = _walk(out, wrt, groups)
+    return Explorer(graph=state, quiz=quiz, picture=picture)
 
 
 def walkthrough(out: Value, wrt: Value | None = None, *, groups: Groups | None = None) -> dict[str, Any]:
     """The Explorer's state as JSON-ready data: nodes (data, grad, formulas), the paths of `wrt`, the SVG."""
+    return _walk(out, wrt, groups)[0]
+
+
+def _walk(out: Value, wrt: Value | None, groups: Groups | None) -> tuple[dict[str, Any], Picture]:
+    """The state of walkthrough, and the picture of the finished graph its SVG is drawn from."""
     if not isinstance(out, Value):
         raise TypeError(f"explore() takes the Value to explore, not {type(out).__name__}")
     if wrt is not None and not isinstance(wrt, Value):
@@ -87,12 +94,9 @@ def walkthrough(out: Value, wrt: Value | None = None, *, groups: Groups | None =
     if wrt is not None:
         n = count_paths(out, wrt)
         paths = str(explain(out, wrt)) if n <= PATHS_SHOWN else f"{n} paths of impacts (too many to list)"
-    return {
-        "nodes": nodes,
-        "wrt": None if wrt is None else index[wrt],
-        "paths": paths,
-        "svg": _svg(order, grads, on_path, names, groups),
-    }
+    picture = _picture(order, grads, on_path, names, groups)
+    state = {"nodes": nodes, "wrt": None if wrt is None else index[wrt], "paths": paths, "svg": _svg(picture)}
+    return state, picture
 
 
 def js_number(x: Scalar) -> str:
@@ -167,16 +171,16 @@ def _paren(number: str) -> str:
     return f"({number})" if number.startswith("-") or " " in number else number
 
 
-def _svg(
+def _picture(
     order: list[Value],
     grads: dict[Value, Scalar],
     on_path: set[Value],
     names: dict[Value, str],
     groups: Groups | None,
-) -> str:
-    """The graph as SVG: node k is a record `name | data | grad` with id nk; edges carry ∂child/∂parent."""
+) -> Picture:
+    """The graph at a column's width: node k is a record `name | data | grad` with id nk; edges carry
+    ∂child/∂parent."""
     picture = canvas("LR")
-    del picture.graph_attr["size"]  # natural size: explorer.js scales a small graph, scrolls a big one
     ids = {node: f"n{k}" for k, node in enumerate(order)}
     for node in order:
         fields = [_title(node, names), f"data {number(node.data)}", f"grad {number(grads[node])}"]
@@ -190,6 +194,13 @@ def _svg(
             picture.edge(ids[parent], ids[node], label=escape(number(local)), **red)
     if groups is not None:
         add_clusters(picture, cluster_members({node: [ids[node]] for node in order}, groups))
+    return picture
+
+
+def _svg(picture: Picture) -> str:
+    """The page's SVG at the picture's natural size: explorer.js scales a small graph, scrolls a big one."""
+    natural = picture.copy()
+    del natural.graph_attr["size"]
     with graphviz_required():
-        svg: str = picture.pipe(format="svg", encoding="utf-8")
+        svg: str = natural.pipe(format="svg", encoding="utf-8")
     return svg[svg.index("<svg") :]

@@ -6,6 +6,7 @@ import html
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import anywidget
 import traitlets
@@ -38,6 +39,15 @@ class Explorer(anywidget.AnyWidget):
     _css = CSS
     graph = traitlets.Dict().tag(sync=True)
     quiz = traitlets.Bool(False).tag(sync=True)
+    picture = traitlets.Any(None)  # the finished graph (a Picture): stays in Python, never synced
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The widget, and beside it the static picture (SVG and PNG) that GitHub and nbconvert show."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None or self.picture is None:
+            return bundle
+        data, metadata = bundle
+        return {**self.picture._repr_mimebundle_(), **data}, metadata
 
     def page(self, title: str = "impactgrad Explorer") -> str:
         """One self-contained HTML page: the widget's module, its style, the state and the SVG inline."""
