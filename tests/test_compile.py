@@ -20,7 +20,7 @@ from strategies import EXACT_OPS, FLOAT_INPUTS, FLOAT_OPS, FRACTION_INPUTS, Prog
 import autograd
 from autograd import Compiled, Op, Value, compile, grad
 from autograd.compile.compiled import kind_namespace
-from autograd.kinds import FloatKind
+from autograd.kinds import FloatKind, Scalar
 from nn import Linear
 
 chunks = importlib.import_module("autograd.compile.chunks")
@@ -81,16 +81,46 @@ def agree_at(
     return list(zip(grads, expected[1]))
 
 
-# compile() does not replay max nodes yet (their graph is traced eagerly)
-REPLAYED = [op for op in FLOAT_OPS if op != "max"]
-float_programs = partial(programs, REPLAYED, FLOAT_INPUTS, False)
-fraction_programs = partial(programs, [op for op in EXACT_OPS if op != "max"], FRACTION_INPUTS, True)
+float_programs = partial(programs, FLOAT_OPS, FLOAT_INPUTS, False)
+fraction_programs = partial(programs, EXACT_OPS, FRACTION_INPUTS, True)
 
 
-def test_compile_refuses_a_max_node_clearly() -> None:
-    x = Value(1.0)
-    with pytest.raises(ValueError, match="compile does not replay op 'max' yet"):
-        compile(autograd.max([x, x * 2]), [x])
+@pytest.mark.parametrize(
+    "new",
+    [[5.0, 1.0, 2.0], [1.0, 3.0, 6.0], [1.0, 1.0, 2.0], [2.0, 1.0, 4.0], [1.0, math.nan, 2.0],
+     [math.nan, 1.0, math.nan], [-math.inf, -math.inf, -math.inf], [Fraction(1), Fraction(3), Fraction(6)]],
+)
+def test_a_max_node_follows_each_calls_maximum(new: list[Scalar]) -> None:
+    """The maximum is chosen at call time, not trace time: the value and the routing of δ (the first
+    maximum on ties, the first NaN wherever it sits) equal an eager rebuild at the new values."""
+
+    def build(a: Value, b: Value, c: Value) -> Value:
+        return autograd.max([a, b * 2, c, a]) * a
+
+    traced = [Value(1.0, "a"), Value(3.0, "b"), Value(2.0, "c")]
+    compiled = compile(build(*traced), traced)
+    leaves = [Value(v) for v in new]
+    eager = build(*leaves)
+    eager.backward()
+    out, grads = compiled(new)
+    assert same(out, eager.data) and all(same(g, v.grad) for g, v in zip(grads, leaves)), (out, grads)
+    assert "= max((a, " in compiled.source and "_d = first_max((a, " in compiled.source
+
+
+def same(x: Scalar, y: Scalar) -> bool:
+    """Equal, or both NaN."""
+    return x == y or (x != x and y != y)
+
+
+def test_a_max_node_of_symbols_is_sympys_max_and_piecewise_routing_as_eager() -> None:
+    sympy = pytest.importorskip("sympy")
+    s, t = sympy.symbols("s t")
+    a, b = Value(1.0), Value(3.0)
+    out, grads = compile(autograd.max([a, b]) * a, [a, b])([s, t])
+    x, y = Value(s), Value(t)
+    eager = autograd.max([x, y]) * x
+    eager.backward()
+    assert out == eager.data and grads == [x.grad, y.grad]
 
 
 # Users' ops, applied to a program's output (and its first input): a hostile name is only a label

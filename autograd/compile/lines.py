@@ -92,6 +92,14 @@ def constant_impact(form: Form) -> Term:
 
 _CONSTANT_IMPACTS: dict[str, Term] = {}  # a constant factor's text -> its impact
 
+
+def picked_impact(delta: str, local: str, j: int) -> Term:
+    """δchild · local[j], the local derivative of term j of a max node ({1} is the tuple of locals);
+    guarded: an exact 0 passes nothing, as the engine does."""
+    text = f"{{0}} * {{1}}[{j}]"
+    return Term(text, text, text, f"({text} if {{1}}[{j}] else zero)", [delta, local], 2, 2)
+
+
 def sum_lines(name: str, terms: list[Term]) -> list[Line]:
     """`name = t1 + t2 + ...`, continued on further lines (`name = name + ...`) past TERMS_PER_LINE."""
     if not terms:

@@ -23,10 +23,19 @@ from autograd.backward import topological_order
 from autograd.compile.compiled import NAMESPACE, Compiled
 from autograd.compile.forms import Form, form
 from autograd.compile.fuse import fused
-from autograd.compile.lines import Line, Term, constant_impact, impact, readable, slot, sum_lines
+from autograd.compile.lines import (
+    Line,
+    Term,
+    constant_impact,
+    impact,
+    picked_impact,
+    readable,
+    slot,
+    sum_lines,
+)
 from autograd.compile.names import Namer, identifier
 from autograd.kinds import Scalar, kind_of
-from autograd.rules import OPS, SUM
+from autograd.rules import MAX, OPS, SUM
 from autograd.value import Value
 
 
@@ -144,6 +153,8 @@ class Writer:
     def forward(self, node: Value) -> list[Line]:
         """`name = forward formula` for an interior node (a sum: its terms joined by +, left to right)."""
         if type(node._x) is tuple:
+            if node._op is MAX:
+                return [self.terms_call("max", node, self.names[node])]
             if node._op is not SUM:
                 raise ValueError(f"compile does not replay op {node.op!r} yet: its graph is traced eagerly")
             terms = []
@@ -157,6 +168,15 @@ class Writer:
         line = Line(self.names[node], "", [], value.precedence)
         line.text, line.fast, line.floats, *_ = self.fill(value, node, line)
         return [line]
+
+    def terms_call(self, function: str, node: Value, target: str) -> Line:
+        """`target = function((t1, t2, ...))`: a kind's function of a max node's terms (max, first_max),
+        which follows the values of each call."""
+        line = Line(target, "", [], 3)
+        texts = [self.operand(v, line) for v in node._x]
+        line.needs = [0] * len(line.args)
+        line.text = f"{function}(({', '.join(texts)}{',' if len(texts) == 1 else ''}))"
+        return line
 
     def backward(self) -> list[Line]:
         """The δ of every live node, children before parents, each the sum of its children's impacts."""
@@ -179,6 +199,13 @@ class Writer:
             if node.is_leaf():
                 continue
             x, delta = node._x, self.delta[node]
+            if node._op is MAX:  # ∂max/∂term: 1 for the first maximum at this call's values, else 0
+                locals_name = self.namer.fresh(self.names[node] + "_d")
+                lines.append(self.terms_call("first_max", node, locals_name))
+                for j, v in enumerate(x):
+                    if isinstance(v, Value) and v in self.live:
+                        impacts.setdefault(v, []).append(picked_impact(delta, locals_name, j))
+                continue
             pairs = [(v, "dx") for v in x] if type(x) is tuple else [(x, "dx"), (node._y, "dy")]
             for v, part in pairs:
                 local = form(node._op, part)
