@@ -25,8 +25,6 @@ class MaxPool2D(Module):
     the bottom and right edges (the series' 7x7 -> 4x4 is MaxPool2D(2, ceil_mode=True)).
     """
 
-    compiles = False  # compile() does not replay max nodes yet
-
     def __init__(
         self,
         kernel_size: int | tuple[int, int],

@@ -21,7 +21,7 @@ from test_conv import flat, grid
 from test_formulas import FLOATS, flow_back
 
 from autograd import Value, gradcheck, no_grad
-from nn import MaxPool2D
+from nn import SGD, Conv2D, Flatten, Linear, MaxPool2D, ReLU, Sequential, binary_cross_entropy, fit
 
 SMALL = st.builds(Fraction, st.integers(-3, 3))  # few distinct values: many ties
 
@@ -179,3 +179,22 @@ def test_each_window_is_one_max_node_over_all_its_entries() -> None:
     assert all(node.op == "max" for row in out for node in row)
     assert out[0][0].parents == (x[0][0][0], x[0][0][1], x[0][1][0], x[0][1][1])
     assert out[0][0].local_grads == (0, 0, 0, 1)
+
+
+def test_fit_compiled_follows_each_windows_maximum_as_eager_does() -> None:
+    """compile replays a max node at each row's values: the loss history and weights equal eager's
+    (the maxima move between rows and epochs; ReLU's zeros make ties, routed to the first)."""
+
+    def trained(compile: bool) -> tuple[list[float], list[float]]:
+        model = Sequential(Conv2D(1, 2, 2, seed=0), ReLU(), MaxPool2D(2, ceil_mode=True), Flatten(),
+                           Linear(8, 2, seed=0))
+        images = [[[[math.sin(3 * k + 5 * i + j) for j in range(4)] for i in range(4)]] for k in range(6)]
+        one_hot = [[float(k % 2), float(1 - k % 2)] for k in range(6)]
+        history = fit(model, images, one_hot, binary_cross_entropy, SGD(model.parameters(), lr=0.5),
+                      epochs=4, batch_size=2, progress=False, compile=compile)
+        return history, [p.data for p in model.parameters()]
+
+    (eager_history, eager_weights), (history, weights) = trained(False), trained(True)
+    assert history == pytest.approx(eager_history, rel=1e-9, abs=1e-12)
+    assert weights == pytest.approx(eager_weights, rel=1e-9, abs=1e-12)
+    assert eager_history[-1] < eager_history[0]
