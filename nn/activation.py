@@ -88,7 +88,7 @@ class Sigmoid(Activation):
 
 
 class Softmax(Module):
-    """softmax(x)_i = e^{x_i - m} / Σ_j e^{x_j - m}, m = max_j x_j taken as a constant (no overflow).
+    """softmax(x)_i = e^{x_i - m} / Σ_j e^{x_j - m}, m = max_j x_j a max node (no overflow).
 
     Its learning flow emerges: δx_i = p_i·(δ_i - Σ_j p_j·δ_j). A batch (a list of rows) gives a list of rows.
     """
@@ -105,10 +105,13 @@ class Softmax(Module):
 
 
 def shifted(x: Sequence[Value | Scalar]) -> list[Value]:
-    """x_i - m with m = max_j x_j as a constant (m = 0 for symbolic data): the stable softmax's exponents."""
+    """x_i - m with m = max_j x_j a max node (m = 0 for symbolic data): the stable softmax's exponents.
+
+    As a node, m follows each row's logits where a traced graph is replayed (compile); its gradient
+    is Σ_i ∂/∂x_i = 0 (softmax is unchanged by a shift), up to rounding.
+    """
     xs = as_values(x)
-    data = [v.data for v in xs]
-    if not all(isinstance(d, (float, Fraction)) for d in data):
+    if not all(isinstance(v.data, (float, Fraction)) for v in xs):
         return xs
-    m = max(data)
+    m = autograd.max(xs)
     return [v - m for v in xs]

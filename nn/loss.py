@@ -95,7 +95,8 @@ def cross_entropy(outputs: Sequence[Value | Scalar], target: int | Sequence[Scal
     Σ_i Y_i·(log Σ_j e^{X_j} - X_i) for class probabilities Y; its learning flow is δ = softmax(o) - y.
     Probabilities must sum to 1 (δ = (Σ Y)·softmax(o) - y otherwise): another sum is a ValueError.
 
-    Computed as log Σ_j e^{X_j - m} - (X_t - m) with m = max X (a constant): logits of ±1000 work.
+    Computed as log Σ_j e^{X_j - m} - (X_t - m) with m = max X (a max node, so a
+    compiled replay shifts each row by its own largest logit): logits of ±1000 work.
     """
     if isinstance(outputs, (Value, numbers.Number)) or not outputs:
         raise ValueError(f"cross_entropy needs a non-empty list of logits, got {outputs!r}")
@@ -121,13 +122,6 @@ def _class_probabilities(target: object, n: int) -> Sequence[Scalar]:
     _check_targets(target, "cross_entropy needs probabilities in [0, 1]", lambda y: 0 <= y <= 1)
     _check_total(target)
     return target
-
-
-# Why fit(compile=True) refuses a loss: its compiled replay would not compute what it computes eagerly.
-COMPILE_REFUSALS: dict[Callable[..., Value], str] = {
-    cross_entropy: "cross_entropy subtracts the largest logit of the traced row as a constant (m = max X): "
-    "replayed on other rows, logits of ±800 would overflow; train eagerly (compile=False)",
-}
 
 
 def _row_rule(rule: tuple[str, Callable[[Scalar], bool]] | None) -> Callable[[object, int], None]:

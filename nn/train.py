@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 
 from autograd import Compiled, Scalar, Value, no_grad
 from autograd import compile as compile_graph
-from nn.loss import COMPILE_REFUSALS, TARGET_RULES
+from nn.loss import TARGET_RULES
 from nn.module import Module, apply, as_value, refuse_unordered, shape
 from nn.optim import Optimizer
 
@@ -36,8 +36,8 @@ def fit(
     probabilities); a bad one is named by its index and leaves the model unchanged. Returns the loss
     history: per epoch, the mean loss of the rows as they were met (before the update of their batch).
     The progress bar is a widget in Jupyter. With `compile`, a row's graph is traced once per shape of
-    row and replayed (`autograd.compile`): the same weights and history, faster; a model or loss whose
-    replay would differ (BatchNorm's running statistics, cross_entropy's largest logit) is refused.
+    row and replayed (`autograd.compile`): the same weights and history, faster; a model whose
+    replay would differ (BatchNorm's running statistics) is refused.
     The model's graph must then have the same structure for every row (data-dependent branches such as
     relu are fine; Python `if`s on the data are not).
     """
@@ -150,8 +150,6 @@ class _CompiledRows:
         if frozen:
             raise ValueError(f"fit(compile=True) cannot train a model with {type(frozen[0]).__name__}: "
                              f"{frozen[0].compile_refusal}; train it eagerly (compile=False)")
-        if loss in COMPILE_REFUSALS:
-            raise ValueError(f"fit(compile=True) refuses this loss: {COMPILE_REFUSALS[loss]}")
         self.model, self.loss, self.params = model, loss, optimizer.params
         self.graphs: dict[tuple[Any, Any], Compiled] = {}
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value
-from nn import binary_cross_entropy, half_squared_error, hinge, mse
+from nn import SGD, Linear, binary_cross_entropy, cross_entropy, fit, half_squared_error, hinge, mse
 
 LOSSES = [half_squared_error, mse, hinge, binary_cross_entropy]
 
@@ -76,3 +76,20 @@ def test_hinge_needs_targets_of_minus_one_or_one() -> None:
 def test_binary_cross_entropy_needs_targets_in_0_1() -> None:
     with pytest.raises(ValueError, match=r"targets in \[0, 1\], got -1"):
         binary_cross_entropy([Value(1.0)], [-1])
+
+
+def test_fit_compiled_shifts_each_row_by_its_own_largest_logit() -> None:
+    """cross_entropy's shift is a max node: traced on a row of small logits, the replay at logits of
+    ±800 neither overflows nor drifts from eager (same loss history and weights)."""
+
+    def trained(compile: bool) -> tuple[list[float], list[float]]:
+        layer = Linear.from_weights([[1.0], [-1.0]], [0.0, 0.0])
+        rows, classes = [[0.5], [800.0], [-800.0], [-0.25]], [0, 0, 0, 1]
+        history = fit(layer, rows, classes, cross_entropy, SGD(layer.parameters(), 1e-4), epochs=3,
+                      batch_size=2, progress=False, compile=compile)
+        return history, [p.data for p in layer.parameters()]
+
+    (eager_history, eager_weights), (history, weights) = trained(False), trained(True)
+    assert all(math.isfinite(loss) for loss in history) and eager_history[0] > 400  # the -800 row: 1600
+    assert history == pytest.approx(eager_history, rel=1e-9, abs=1e-12)
+    assert weights == pytest.approx(eager_weights, rel=1e-9, abs=1e-12)
