@@ -544,6 +544,11 @@ class ExactKind(FloatKind):
         return math.tan(to_float(x))
 
 
+def _is_zero(a: Scalar) -> bool:
+    """Whether a symbolic factor is exactly zero (sympy's Float(0.0) == 0 is False, its is_zero is True)."""
+    return a == 0 or getattr(a, "is_zero", None) is True
+
+
 class SymbolicKind(FloatKind):
     """sympy data: every op is symbolic, with no domain checks; relu and its step are Piecewise."""
 
@@ -568,8 +573,8 @@ class SymbolicKind(FloatKind):
 
     @staticmethod
     def times_pow(a: Scalar, x: Scalar, n: Scalar) -> Scalar:
-        """a · x ** n, 0 where a is 0."""
-        return a * 0 if a == 0 else a * x**n
+        """a · x ** n, 0 where a is 0 (a float 0.0 too: sympy's Float(0.0) != 0)."""
+        return a * 0 if _is_zero(a) else a * x**n
 
     @staticmethod
     def inverse(x: Scalar) -> Scalar:
@@ -579,7 +584,7 @@ class SymbolicKind(FloatKind):
     @staticmethod
     def times_log(a: Scalar, x: Scalar) -> Scalar:
         """a · log(x), 0 where a is 0 (the limit of x^n · ln x at x = 0 for n > 0)."""
-        return a * 0 if a == 0 else a * _sympy().log(x)
+        return a * 0 if _is_zero(a) else a * _sympy().log(x)
 
     @staticmethod
     def exp(x: Scalar) -> Scalar:

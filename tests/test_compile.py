@@ -165,7 +165,12 @@ def test_compiled_equals_eager(program: Program, data: st.DataObject) -> None:
         sympy = pytest.importorskip("sympy")
         symbols = sympy.symbols(f"s0:{len(leaves)}")
         eager_leaves = [Value(s) for s in symbols]
-        eager_out = output(evaluate(program, eager_leaves, constant))
+        try:
+            eager_out = output(evaluate(program, eager_leaves, constant))
+        except (ArithmeticError, TypeError, ValueError) as error:  # sympy cannot build it (1/0 in a branch)
+            with pytest.raises(type(error)):
+                compiled(list(symbols))
+            return
         out, grads = compiled(list(symbols))
         point = dict(zip(symbols, program.inputs))  # sums of float coefficients round apart: compare there
         for ours, theirs in zip([out, *grads], [eager_out.data, *grad(eager_out, eager_leaves)]):
