@@ -36,8 +36,10 @@ class Optimizer:
         """Update every weight from its δw (each optimiser defines it)."""
         raise NotImplementedError(f"{type(self).__name__} does not define step")
 
-    def grads(self) -> list[Scalar]:
-        """Every weight's δw, checked: a number (a Value grad, from create_graph=True, is refused)."""
+    def grads(self) -> list[Scalar | None]:
+        """Every weight's δw, checked: a number, or None for a weight whose grad was set to None (PyTorch's
+        zero_grad(set_to_none=True) before a backward that did not reach it): the step skips that weight.
+        A Value grad, from create_graph=True, is refused."""
         for k, p in enumerate(self.params):
             if isinstance(p.grad, Value):
                 raise TypeError(
@@ -76,11 +78,12 @@ class SGD(Optimizer):
         """ŵ = w - α·δw for every weight (with momentum: through the velocity v)."""
         lr, momentum = self.lr, self.momentum
         grads = self.grads()
-        if not momentum:
-            for p, g in zip(self.params, grads):
-                p.data -= lr * g
-            return
         for k, (p, g) in enumerate(zip(self.params, grads)):
+            if g is None:
+                continue
+            if not momentum:
+                p.data -= lr * g
+                continue
             self.velocities[k] = v = momentum * self.velocities[k] + g
             p.data -= lr * v
 
@@ -88,7 +91,8 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam: m ← β1·m + (1 - β1)·δw, v ← β2·v + (1 - β2)·δw², ŵ = w - α·m̂ / (sqrt(v̂) + ε).
 
-    m̂ and v̂ are m and v divided by (1 - β^t) at step t. Adam takes square roots: float weights only.
+    m̂ and v̂ are m and v divided by (1 - β^t) at a weight's step t (`steps[k]`: a weight whose grad is None
+    is skipped and keeps its t, as in PyTorch). Adam takes square roots: float weights only.
     """
 
     def __init__(
@@ -108,7 +112,7 @@ class Adam(Optimizer):
                 kind = type(p.data).__name__
                 raise TypeError(f"Adam takes square roots: it updates float weights, not {kind}")
         self.betas, self.eps = betas, eps
-        self.t = 0
+        self.steps = [0] * len(self.params)
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
@@ -116,9 +120,11 @@ class Adam(Optimizer):
         """One Adam update of every weight."""
         grads = self.grads()  # checked before anything moves
         (beta1, beta2), eps = self.betas, self.eps
-        self.t += 1
-        correction1, correction2 = 1 - beta1**self.t, 1 - beta2**self.t
         for k, (p, g) in enumerate(zip(self.params, grads)):
+            if g is None:
+                continue
+            self.steps[k] = t = self.steps[k] + 1
+            correction1, correction2 = 1 - beta1**t, 1 - beta2**t
             self.m[k] = m = beta1 * self.m[k] + (1 - beta1) * g
             self.v[k] = v = beta2 * self.v[k] + (1 - beta2) * g * g
             p.data -= self.lr * (m / correction1) / (math.sqrt(v / correction2) + eps)

@@ -231,4 +231,4 @@ def test_an_optimiser_refusing_a_value_grad_changes_no_weight() -> None:
     adam = Adam([a, b], lr=0.1)
     with pytest.raises(TypeError, match="parameter 1"):
         adam.step()
-    assert (a.data, b.data, adam.t) == (1.0, 2.0, 0)
+    assert (a.data, b.data, adam.steps) == (1.0, 2.0, [0, 0])

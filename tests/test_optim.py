@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
@@ -96,3 +97,30 @@ def test_bad_hyperparameters_are_refused() -> None:
         Adam([Value(1.0)], 0.1, eps=0.0)
     with pytest.raises(TypeError, match="float weights, not Fraction"):
         Adam([Value(Fraction(1))], 0.1)
+
+
+@pytest.mark.parametrize(
+    "make, make_torch",
+    [
+        (lambda ps: SGD(ps, 0.1), lambda torch, ps: torch.optim.SGD(ps, lr=0.1)),
+        (lambda ps: SGD(ps, 0.1, momentum=0.9), lambda torch, ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9)),
+        (lambda ps: Adam(ps, lr=0.1), lambda torch, ps: torch.optim.Adam(ps, lr=0.1)),
+    ],
+    ids=["SGD", "SGD momentum", "Adam"],
+)
+def test_a_weight_whose_grad_is_none_is_skipped_as_in_pytorch(make: Any, make_torch: Any) -> None:
+    """zero_grad(set_to_none=True), then a backward that reaches only some weights: the others keep their
+    value and their optimiser state (velocity; Adam's moments and step count), as torch.optim does."""
+    torch = pytest.importorskip("torch")
+    grads = [[0.5, None, -2.0], [1.0, 3.0, None], [None, -1.0, 0.25]]  # three steps
+    ours = [Value(d) for d in (1.0, 2.0, 3.0)]
+    theirs = [torch.tensor(d, dtype=torch.float64, requires_grad=True) for d in (1.0, 2.0, 3.0)]
+    optimizer, torch_optimizer = make(ours), make_torch(torch, theirs)
+    for step in grads:
+        for p, t, g in zip(ours, theirs, step):
+            p.grad = g
+            t.grad = None if g is None else torch.tensor(g, dtype=torch.float64)
+        optimizer.step()
+        torch_optimizer.step()
+        assert [p.data for p in ours] == pytest.approx([t.item() for t in theirs], abs=1e-12)
+    assert ours[1].data != 2.0  # a skipped weight moved at the steps that reached it
