@@ -39,6 +39,9 @@ html_title = "impactgrad"
 html_static_path = [str(STATIC)]
 html_copy_source = False
 html_show_sourcelink = False
+html_show_copyright = False
+html_show_search_summary = False  # a result's summary is fetched: a file:// page may not fetch
+smartquotes = False  # '' stays two quotes, "x" stays straight: code in docstrings reads as code
 mathjax_path = "mathjax/tex-svg-full.js"
 mathjax3_config = {"options": {"enableMenu": False}}
 suppress_warnings = ["mystnb.unknown_mime_type"]
@@ -50,27 +53,30 @@ CODE = re.compile(r"`([^`]+)`")
 def plain_docstring(
     _app: object, _what: str, _name: str, _obj: object, _options: object, lines: list[str]
 ) -> None:
-    """Docstrings are plain text with `code` spans, not reStructuredText: keep them so in the API pages."""
-    for i, line in enumerate(lines):
+    """Docstrings are plain text with `code` spans and indented examples, not reStructuredText: keep them
+    so in the API pages (an indented block after a blank line is shown as code, as written)."""
+    plain: list[str] = []
+    in_example = False
+    for line in lines:
+        if line[:1].isspace() and (in_example or not plain[-1:] or not plain[-1]):
+            if not in_example:
+                plain += ["::", ""]  # a literal block: the example's spacing and quotes stay as written
+            plain.append(line)
+            in_example = True
+            continue
+        in_example = in_example and not line  # a blank line inside an example does not end it
         parts = CODE.split(line)  # text, code, text, code, …
-        lines[i] = "".join(rf"\ ``{part}``\ " if k % 2 else re.sub(r"([\\|*_`])", r"\\\1", part)
-                           for k, part in enumerate(parts))  # "\ " joins a literal to a word: ``if``\ s
+        plain.append("".join(rf"\ ``{part}``\ " if k % 2 else re.sub(r"([\\|*_`])", r"\\\1", part)
+                             for k, part in enumerate(parts)))  # "\ " joins a literal to a word: ``if``\ s
+    lines[:] = plain
 
 
 def save_explorer(_app: object) -> None:
-    """The Explorer page the guide embeds: the series' Example, row 3, with the paths of w^{2,1}_3."""
-    from autograd import explore
+    """The Explorer page the guide embeds: the demo's, the series' Example, row 3, paths of w^{2,1}_3."""
     from nn.data import seed_example
-    from nn.loss import half_squared_error
+    from nn.demo import save_explorer as save
 
-    example = seed_example()
-    model = example.model()
-    x, y = example.inputs[2], example.targets[2]
-    loss = half_squared_error(model(x), y)
-    loss.label = "loss"
-    weight = model[1].parameters()[2]
-    title = f"The Example, row 3: {weight.label}"
-    explore(loss, wrt=weight).save(STATIC / "explorer" / "example.html", title)
+    save(seed_example().model(), STATIC / "explorer" / "example.html")
 
 
 def redirect_index(app: object, error: Exception | None) -> None:

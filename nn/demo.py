@@ -47,8 +47,7 @@ def main(out_dir: str | Path = "out") -> bool:
             w = model[1].parameters()[PICTURED_WEIGHT]
             save_svg(draw_graph(loss, highlight=w, params=model.parameters()), out / "example_graph.svg")
             save_svg(draw_structure(model[1], flow[1:3], k=2), out / "linear_structure.svg")
-            title = f"The series' Example, row {r + 1}: {typeset(w.label or '')}"
-            explore(loss, wrt=w).save(out / "explorer.html", title)
+            save_explorer(model, out / "explorer.html")
         sgd.step()
     w2 = example.w2
     report.check(
@@ -84,8 +83,8 @@ def main(out_dir: str | Path = "out") -> bool:
         report, model, example.inputs, example.targets, ["0.14", "1", "0.43"], ["0.01", "0", "0.16"]
     )
 
-    report.line(f"\nPictures: {out / 'example_graph.svg'}, {out / 'linear_structure.svg'}")
-    report.line(f"Step through the learning flow in a browser: {out / 'explorer.html'}")
+    report.line(f"\nPictures: {out / 'example_graph.svg'}, {out / 'linear_structure.svg'}", names=False)
+    report.line(f"Step through the learning flow in a browser: {out / 'explorer.html'}", names=False)
     report.line("All boxed formulas hold." if report.ok else "SOME CHECKS FAILED.")
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.txt").write_text(report.text(), encoding="utf-8")
@@ -99,9 +98,10 @@ class Report:
         self.lines: list[str] = []
         self.ok = True
 
-    def line(self, text: str) -> None:
-        """Print a line and keep it, its names typeset as the series prints them (w^{2,1}_i as w²ʼ¹ᵢ)."""
-        text = typeset(text)
+    def line(self, text: str, names: bool = True) -> None:
+        """Print a line and keep it, its names typeset as the series prints them (w^{2,1}_i as w²ʼ¹ᵢ)
+        unless `names` is False (file paths: example_graph.svg stays as it is)."""
+        text = typeset(text) if names else text
         print(text)
         self.lines.append(text)
 
@@ -115,6 +115,15 @@ class Report:
     def text(self) -> str:
         """The whole report."""
         return "\n".join(self.lines) + "\n"
+
+
+def save_explorer(model: Sequential, path: Path) -> None:
+    """The Explorer page of the pictured row (neurons labelled o^k_i), with the paths of w^{2,1}_3."""
+    example = seed_example()
+    _, loss = _forward(model, example.inputs[PICTURED_ROW], example.targets[PICTURED_ROW])
+    w = model[1].parameters()[PICTURED_WEIGHT]
+    title = f"The series' Example, row {PICTURED_ROW + 1}: {typeset(w.label or '')}"
+    explore(loss, wrt=w).save(path, title)
 
 
 def _forward(

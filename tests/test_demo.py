@@ -19,6 +19,9 @@ def test_the_demo_writes_the_pictures_and_the_report(tmp_path, capsys) -> None:
     assert "✓ δw²ʼ¹ᵢ = δ³₁ · o¹ᵢ (Linear, weights): (0, -2000, -3000)" in report
     assert "✓ new outputs o³₁, as printed: (0.43, 1, 1.3)" in report
     assert "^{" not in report and "_{" not in report
+    for name in ("example_graph.svg", "linear_structure.svg", "explorer.html"):  # as written, not typeset
+        assert str(out / name) in report and (out / name).is_file()
+    assert "o¹₁" in (out / "explorer.html").read_text(encoding="utf-8")  # the neurons are named as the series
     assert "✓ new losses, as printed: (0.01, 0, 0.16)" in report
     graph = (out / "example_graph.svg").read_text(encoding="utf-8")
     assert "<svg" in graph and "#dc2626" in graph and "the 2 paths of impacts of w²ʼ¹₃" in graph
