@@ -273,8 +273,8 @@ def test_big_graphs_split_into_chunks_give_the_same_numbers(program: Program) ->
         patch.setattr(chunks, "LINES_PER_FUNCTION", 1)
         chunked = traced(program, float)
     for version in ("fast", "floats", "guarded"):
-        assert "def _chunk1" in "".join(chunked._texts[version])
-        assert "def _chunk0" not in "".join(whole._texts[version])
+        assert "def _chunk1" in "".join(chunked._code.texts(version))
+        assert "def _chunk0" not in "".join(whole._code.texts(version))
     (out, grads), (whole_out, whole_grads) = chunked(program.inputs), whole(program.inputs)
     assert close(out, whole_out) and all(map(close, grads, whole_grads))
 
@@ -373,7 +373,7 @@ def test_relu_written_inline_for_floats_follows_the_engine() -> None:
     x, w = Value(1.0, "x"), Value(2.0, "w")
     out = (w * x).relu() * x
     compiled = compile(out, [x, w])
-    assert "relu(" not in compiled._texts["floats"][0] and "relu(" in compiled.source
+    assert "relu(" not in compiled._code.texts("floats")[0] and "relu(" in compiled.source
     for a in (-1.5, -0.0, 0.0, 3.0, math.inf, -math.inf, math.nan):
         leaves = [Value(a), Value(2.0)]
         eager_out = (leaves[1] * leaves[0]).relu() * leaves[0]
@@ -401,7 +401,7 @@ def test_single_use_gradients_are_written_inline_in_brackets_where_needed() -> N
     a, b, c = Value(0.5, "a"), Value(-2.0, "b"), Value(3.0, "c")
     out = ((a * b + c).relu() * (a - c)).relu() * -(b + a) - (a * c).relu()
     compiled = compile(out, [a, b, c])
-    assert "0.0 if" in compiled._texts["floats"][0]
+    assert "0.0 if" in compiled._code.texts("floats")[0]
     for data in ([0.5, -2.0, 3.0], [-1.0, 4.0, 0.25], [2.0, 2.0, -3.0], [0.0, 0.0, 0.0]):
         leaves = [Value(v) for v in data]
         la, lb, lc = leaves

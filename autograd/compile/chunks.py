@@ -5,26 +5,57 @@ Python's compiler needs memory in proportion to the code it compiles at once: ch
 
 from __future__ import annotations
 
-from autograd.compile.compiled import VERSIONS
-from autograd.compile.lines import Line
+from dataclasses import dataclass
+
+from autograd.compile.lines import Line, readable
 from autograd.compile.registers import allocate
 
 LINES_PER_FUNCTION = 15_000  # a bigger graph is split into functions of this many lines (chunks)
 
 
-def functions(params: list[str], statements: list[Line], result: Line) -> dict[str, list[str]]:
-    """The pieces of code of `statements` in each version: one function `compiled(values, seed)`, or
-    chunks and a `compiled` that calls them where there are more than LINES_PER_FUNCTION lines."""
+@dataclass
+class Piece:
+    """One function of the code: its first lines, its statements (in registers), its last lines."""
+
+    start: list[str]
+    body: list[Line]
+    end: list[str]
+
+    def text(self, version: str) -> str:
+        """The function's text in one version of the code that runs: "fast", "floats" or "guarded"."""
+        body = ["    " + line.render(version) for line in self.body]
+        return "\n".join([*self.start, *body, *self.end]) + "\n"
+
+
+@dataclass
+class Code:
+    """A graph's code: the readable function, and the code that runs as pieces, each compiled on its own;
+    each written when it is asked for, in the version asked for."""
+
+    readable: tuple[list[str], list[Line], list[Line], Line]  # params, forward, backward, result
+    pieces: list[Piece]
+
+    def source(self) -> str:
+        """The readable function `compiled(values, seed)`: every node under its own name, one line each."""
+        return readable(*self.readable)
+
+    def texts(self, version: str) -> list[str]:
+        """The pieces' texts in one version ("fast", "floats" or "guarded"), to be compiled in order."""
+        return [piece.text(version) for piece in self.pieces]
+
+
+def functions(params: list[str], statements: list[Line], result: Line) -> list[Piece]:
+    """The pieces of code of `statements`: one function `compiled(values, seed)`, or chunks and a
+    `compiled` that calls them where there are more than LINES_PER_FUNCTION lines."""
     if len(statements) > LINES_PER_FUNCTION:
         return _chunked(params, statements, result)
     head, body, final = allocate(statements, params, set(result.args))
     header = [f"    {', '.join(head)}, = values"] if params else []
-    end = "    return " + result.text.format(*(final[name] for name in result.args))
-    start = "def compiled(values, seed):"
-    return {v: ["\n".join([start, *header, *lines, end]) + "\n"] for v, lines in body.items()}
+    end = "    return " + result.shape.fast.format(*(final[name] for name in result.args))
+    return [Piece(["def compiled(values, seed):", *header], body, [end])]
 
 
-def _chunked(params: list[str], statements: list[Line], result: Line) -> dict[str, list[str]]:
+def _chunked(params: list[str], statements: list[Line], result: Line) -> list[Piece]:
     """A big graph's code as functions of LINES_PER_FUNCTION lines, which pass values in a list `_v`.
 
     Python's compiler needs memory in proportion to the code it compiles at once: each chunk is
@@ -37,7 +68,7 @@ def _chunked(params: list[str], statements: list[Line], result: Line) -> dict[st
             for name in line.args:
                 last_chunk.setdefault(name, c)
     slots = {name: k for k, name in enumerate(params)}
-    pieces: dict[str, list[str]] = {v: [] for v in VERSIONS}
+    pieces = []
     for c, chunk in enumerate(chunks):
         written: set[str] = set()
         loads: dict[str, None] = {}  # read before written here: loaded from _v (an ordered set)
@@ -53,11 +84,9 @@ def _chunked(params: list[str], statements: list[Line], result: Line) -> dict[st
         start = [f"def _chunk{c}(_v, seed):"]
         start += [f"    {r} = _v[{slots[name]}]" for r, name in zip(head, loads)]
         end = [f"    _v[{slots[name]}] = {final[name]}" for name in sorted(stores, key=slots.__getitem__)]
-        for v, lines in body.items():
-            pieces[v].append("\n".join([*start, *lines, *end]) + "\n")
-    text = ["def compiled(values, seed):"]
-    text.append(f"    _v = [*values, *[None] * {len(slots) - len(params)}]")
-    text += [f"    _chunk{c}(_v, seed)" for c in range(len(chunks))]
-    text.append("    return " + result.text.format(*(f"_v[{slots[name]}]" for name in result.args)))
-    main = "\n".join(text) + "\n"
-    return {v: [*piece, main] for v, piece in pieces.items()}
+        pieces.append(Piece(start, body, end))
+    main = ["def compiled(values, seed):"]
+    main.append(f"    _v = [*values, *[None] * {len(slots) - len(params)}]")
+    main += [f"    _chunk{c}(_v, seed)" for c in range(len(chunks))]
+    main.append("    return " + result.shape.fast.format(*(f"_v[{slots[name]}]" for name in result.args)))
+    return [*pieces, Piece(main, [], [])]

@@ -10,11 +10,14 @@ import builtins
 import math
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd.backward import seed_of
 from autograd.kinds import KINDS, ExactKind, FloatKind, Scalar, SymbolicKind, coerce, kind_of
 from autograd.value import Value
+
+if TYPE_CHECKING:
+    from autograd.compile.chunks import Code
 
 VERSIONS = ("fast", "floats", "guarded")  # of the code that runs: any numbers, all floats, impacts guarded
 
@@ -26,22 +29,22 @@ class Compiled:
     branches (relu, abs, ...) follow the new values, as an eager rebuild of the graph would.
     """
 
-    def __init__(
-        self,
-        source: str,
-        texts: dict[str, list[str]],
-        constants: dict[str, Scalar],
-        n_inputs: int,
-        kind: Any,
-    ) -> None:
-        self.source = source
+    def __init__(self, code: Code, constants: dict[str, Scalar], n_inputs: int, kind: Any) -> None:
         self.n_inputs = n_inputs
+        self._code = code  # the readable source and the code that runs, each written when first asked for
+        self._source: str | None = None
         self._constants = constants
         self._kind = kind
-        self._texts = texts  # "fast", "guarded", "floats": pieces of code, each compiled on its own
         first = "floats" if kind is FloatKind else "fast"  # the version calls will run: compiled now
-        self._codes = {first: [builtins.compile(text, "<compiled>", "exec") for text in texts[first]]}
+        self._codes = {first: [builtins.compile(text, "<compiled>", "exec") for text in code.texts(first)]}
         self._runs: dict[tuple[Any, str], Any] = {}
+
+    @property
+    def source(self) -> str:
+        """The generated Python, readable: every node under its own name, one line each."""
+        if self._source is None:
+            self._source = self._code.source()
+        return self._source
 
     def __call__(self, values: Sequence[Scalar], grad_output: Scalar = 1) -> tuple[Scalar, list[Scalar]]:
         """(output, gradients) at `values`, one number per input in order; no Value changes."""
@@ -84,7 +87,7 @@ class Compiled:
         if run is None:
             codes = self._codes.get(version)
             if codes is None:
-                texts = [self.source] if version == "source" else self._texts[version]
+                texts = [self.source] if version == "source" else self._code.texts(version)
                 codes = [builtins.compile(text, "<compiled>", "exec") for text in texts]
                 self._codes[version] = codes
             namespace = {**kind_namespace(kind), **self._constants}

@@ -22,9 +22,10 @@ from autograd.kinds import ExactKind, FloatKind, Kind
 from autograd.rules import Op
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Form:
-    """A formula as code: `text` with fields {x} {y} {out}, its precedence, what each field needs."""
+    """A formula as code: `text` with fields {x} {y} {out}, its precedence, what each field needs (one
+    Form per formula, see `_parse`: compared and hashed as itself)."""
 
     text: str
     fast: str  # the same with the small functions of the numeric kinds written inline (step, sign)

@@ -10,19 +10,17 @@ expressions of bounded nesting (Python's parser and compiler recurse on nesting)
 
 from __future__ import annotations
 
-from autograd.compile.chunks import functions
-from autograd.compile.compiled import VERSIONS
-from autograd.compile.lines import Line, slot
+from autograd.compile.chunks import Piece, functions
+from autograd.compile.lines import Line, Shapes
 
 MAX_DEPTH = 12  # lines written inside one another at most this deep (each adds a few levels of nesting)
 
 
 def fused(
-    params: list[str], forward: list[Line], backward: list[Line], result: Line
-) -> dict[str, list[str]]:
-    """The code that runs, in pieces per version: "fast" (any numbers), "floats" (every value a float)
-    and "guarded" (every impact guarded, for the rare call that meets 0 · inf); single-use values
-    written inline (at most MAX_DEPTH deep), variables renamed to registers."""
+    shapes: Shapes, params: list[str], forward: list[Line], backward: list[Line], result: Line
+) -> list[Piece]:
+    """The code that runs: single-use values written inline (at most MAX_DEPTH deep), variables renamed
+    to registers, in functions of at most LINES_PER_FUNCTION lines (see autograd.compile.chunks)."""
     uses: dict[str, int] = {}
     writes: dict[str, int] = {}
     for line in [*forward, *backward, result]:
@@ -37,7 +35,8 @@ def fused(
     inline: dict[str, Line] = {}
     statements: list[Line] = []
     for learning, line in [*((False, line) for line in forward), *((True, line) for line in backward)]:
-        written = _inlined(line, inline) if inline and not inline.keys().isdisjoint(line.args) else line
+        reads_inline = inline and not inline.keys().isdisjoint(line.args)
+        written = _inlined(shapes, line, inline) if reads_inline else line
         once = uses.get(line.target) == 1 and writes[line.target] == 1 and line.target not in returned
         if once and (learning or read_forward.get(line.target) == 1) and written.depth < MAX_DEPTH:
             inline[line.target] = written
@@ -46,44 +45,17 @@ def fused(
     return functions(params, statements, result)
 
 
-def _inlined(line: Line, inline: dict[str, Line]) -> Line:
+def _inlined(shapes: Shapes, line: Line, inline: dict[str, Line]) -> Line:
     """`line` with the lines of `inline` it reads written in place of their names (and taken out)."""
     args: list[str] = []
-    needs: list[int] = []
-    fields: list[tuple[str, str, str]] = []  # per arg of `line`: its text in each version
-    precedence, depth = line.precedence, line.depth
-    for k, name in enumerate(line.args):
-        need = line.needs[k] if k < len(line.needs) else 3
+    subs = []
+    depth = line.depth
+    for name in line.args:
         sub = inline.pop(name, None)
         if sub is None:
-            field = slot(len(args))
-            fields.append((field, field, field))
             args.append(name)
-            needs.append(need)
-            continue
-        fast, floats, guarded = _versions(sub, [slot(len(args) + j) for j in range(len(sub.args))])
-        if sub.precedence < need:
-            fast, floats, guarded = f"({fast})", f"({floats})", f"({guarded})"
-        fields.append((fast, floats, guarded))
-        args += sub.args
-        needs += sub.needs
-        depth = max(depth, sub.depth + 1)
-        if line.version("fast") == "{0}":  # δnode = δchild: the line is the child's δ
-            precedence = sub.precedence
-    if all(f[0] == f[1] == f[2] for f in fields):  # the same texts inside: each version formatted once
-        fast, floats, guarded = _versions(line, [f[0] for f in fields])
-    else:
-        texts = (line.version(v).format(*(f[i] for f in fields)) for i, v in enumerate(VERSIONS))
-        fast, floats, guarded = texts
-    return Line(line.target, "", args, precedence, needs, fast, floats, guarded, depth)
-
-
-def _versions(line: Line, fields: list[str]) -> tuple[str, str, str]:
-    """The fast, floats and guarded texts of `line` with `fields` filled in, each distinct text once."""
-    fast_text = line.version("fast")
-    fast = fast_text.format(*fields)
-    floats_text, guarded_text = line.version("floats"), line.version("guarded")
-    floats = fast if floats_text == fast_text else floats_text.format(*fields)
-    guarded = fast if guarded_text == fast_text else guarded_text.format(*fields)
-    return fast, floats, guarded
-
+        else:
+            args += sub.args
+            depth = max(depth, sub.depth + 1)
+        subs.append(None if sub is None else sub.shape)
+    return Line(line.target, shapes.inlined(line.shape, tuple(subs)), args, depth)

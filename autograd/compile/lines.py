@@ -1,43 +1,61 @@
-"""The lines of generated code: a statement per node (`z = W0 * o0 + B`, `δo = δz * W0`), and the
-readable function they make.
+"""The lines of generated code: a statement per node (`z = W0 * o0 + B`, `δo = δz * W0`), their shapes,
+and the readable function they make.
 
-A line's text has fields {0}, {1}, ... for the names it reads (`args`), so the same line can be
-written with the nodes' names (the readable source) or with registers (the code that runs).
+A line is a target, a shape and the names it reads (`args`). The shape is the line's text with fields
+{0}, {1}, ... for those names, in each version of the code: the readable source and the code that runs
+(fast, floats, guarded). Lines of one form share one shape (δw = δz * o for every weight of a layer), so
+a shape's texts are written once per graph, not once per node; a line becomes text only at the end, once
+per version it is asked for, with the names it finally reads (nodes' names, or registers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from autograd.compile.forms import Form
 
+Fields = tuple[str, str, str]  # the texts of a formula's fields x, y, out: "{k}" for a name, or a constant's
 TERMS_PER_LINE = 32  # a longer sum of impacts continues on the next line (δa = δa + ...)
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Shape:
+    """A line's text with fields {0}, {1}, ... in each version, its precedence and what each field needs."""
+
+    readable: str  # the readable source's text (a line written inside another: its fast text)
+    fast: str  # the text that runs on any numbers (small functions inline)
+    floats: str  # the text that runs where every value is a float
+    guarded: str  # the text that runs with each impact guarded (an exact 0 local passes nothing)
+    precedence: int  # of the texts that run: 3 an atom (name, call), 2 * /, 1 + -, 0 anything else
+    needs: tuple[int, ...]  # per field: the least precedence a text written there needs unbracketed
+
+    def text(self, version: str) -> str:
+        """The text of one version: "readable", "fast", "floats" or "guarded"."""
+        text: str = getattr(self, version)
+        return text
+
+
+def plain(text: str, precedence: int, needs: tuple[int, ...] = ()) -> Shape:
+    """A shape with the same text in every version."""
+    return Shape(text, text, text, text, precedence, needs)
 
 
 @dataclass(slots=True)
 class Line:
-    """A statement `target = text`: the variable names it reads are `args`, written {0}, {1}... in text."""
+    """A statement `target = shape` reading `args` (an impact, to be summed: no target); `depth`: how
+    many lines are written inside one another in it (see autograd.compile.fuse), 1 for a line alone."""
 
     target: str
-    text: str
+    shape: Shape
     args: list[str]
-    precedence: int = 0
-    needs: list[int] = field(default_factory=list)  # per arg: the least precedence it needs unbracketed
-    fast: str = ""  # the text that runs (small functions inline), where it differs
-    floats: str = ""  # `fast` where every value is a float, where it differs
-    guarded: str = ""  # `fast` with each impact guarded (an exact 0 local passes nothing)
-    depth: int = 1  # lines written inside one another (see autograd.compile.fuse): 1 for a line alone
+    depth: int = 1
 
-    def version(self, name: str) -> str:
-        """The text of one version: "fast", "floats" or "guarded" (where not set: fast's, or text's)."""
-        fast = self.fast or self.text
-        return fast if name == "fast" else (self.floats or fast) if name == "floats" else self.guarded or fast
-
-    def render(self, names: Sequence[str]) -> str:
-        """The statement with its arguments named."""
-        return f"{self.target} = {self.text}".format(*names)
+    def render(self, version: str = "readable") -> str:
+        """The statement in one version, its fields filled with its args."""
+        return f"{self.target} = {self.shape.text(version).format(*self.args)}"
 
 
 @cache
@@ -46,89 +64,148 @@ def slot(k: int) -> str:
     return "{" + str(k) + "}"
 
 
-@dataclass(slots=True)
-class Term:
-    """An impact δchild · ∂child/∂parent in each version, {0} for δchild; its args, their needs."""
+class Shapes:
+    """The shapes of one graph's lines, each made once: every line of one form shares its shape.
 
-    text: str
-    fast: str
-    floats: str
-    guarded: str
-    args: list[str]  # args[0] is δchild, the others are values of the information flow
-    need: int  # the least precedence δchild needs unbracketed in the term (a value is a name: 3)
-    precedence: int  # of the term's fast texts
+    A shape is found by what makes it: the rule's form and its fields' texts (a field {k} for a node, a
+    constant's text), or the shapes summed, or the shapes written inside another.
+    """
 
-    def of(self, delta: str) -> Term:
-        """This impact of a constant factor, with `delta` as its δchild."""
-        return Term(self.text, self.fast, self.floats, self.guarded, [delta], self.need, self.precedence)
+    def __init__(self) -> None:
+        self.made: dict[tuple[Any, ...], Shape] = {}
+
+    def _find(self, make: Callable[..., Shape], *args: Any) -> Shape:
+        """make(*args), made once per graph."""
+        key = (make, *args)
+        shape = self.made.get(key)
+        if shape is None:
+            shape = self.made[key] = make(*args)
+        return shape
+
+    def value(self, form: Form, fields: Fields, needs: tuple[int, ...]) -> Shape:
+        """A node's value: the rule's form with its fields x, y, out filled in; `needs` per arg."""
+        return self._find(_value, form, fields, needs)
+
+    def impact(self, form: Form, fields: Fields, n_args: int) -> Shape:
+        """δchild · ∂child/∂parent, {0} being δchild and the local derivative `form` with its fields x,
+        y, out filled in: simplified where the factor is ±1, and written `zero if test else δchild` where
+        the factor is `0 if test else 1` (a zero factor passes nothing)."""
+        return self._find(_impact, form, fields, n_args)
+
+    def call(self, function: str, texts: tuple[str, ...], n_args: int) -> Shape:
+        """`function((t1, t2, ...))`: a kind's function of a max node's terms (max, first_max), which
+        follows the values of each call; the terms' texts a field {k} for a node, or a constant's text."""
+        return self._find(_call, function, texts, n_args)
+
+    def picked(self, j: int) -> Shape:
+        """δchild · local[j], the local derivative of term j of a max node ({1} is the tuple of locals)."""
+        return self._find(_picked, j)
+
+    def sum(self, terms: tuple[Shape, ...], continued: bool) -> Shape:
+        """`t1 + t2 + ...` of the terms' shapes (`continued`: after the sum so far, name = name + ...)."""
+        return self._find(_sum, terms, continued)
+
+    def inlined(self, shape: Shape, subs: tuple[Shape | None, ...]) -> Shape:
+        """`shape` with the shapes `subs` written in place of its fields (None: the field stays a name)."""
+        return self._find(_inlined, shape, subs)
 
 
-def impact(
-    local: str, fast: str, floats: str, gate: str, floats_gate: str, form: Form, line: Line
-) -> Term:
-    """δchild · ∂child/∂parent ({0} is δchild), simplified where the factor is ±1, and written
-    `zero if test else δchild` where the factor is `0 if test else 1` (a zero factor passes nothing)."""
+def _value(form: Form, fields: Fields, needs: tuple[int, ...]) -> Shape:
+    """The shape of a node's value."""
+    x, y, out = fields
+    readable, fast, floats = (text.format(x=x, y=y, out=out) for text in (form.text, form.fast, form.floats))
+    return Shape(readable, fast, floats, fast, form.precedence, needs)
+
+
+def _call(function: str, texts: tuple[str, ...], n_args: int) -> Shape:
+    """The shape of a call of a kind's function on a tuple of terms."""
+    return plain(f"{function}(({', '.join(texts)}{',' if len(texts) == 1 else ''}))", 3, (0,) * n_args)
+
+
+def _picked(j: int) -> Shape:
+    """The shape of δchild · local[j]; guarded: an exact 0 passes nothing, as the engine does."""
+    text = f"{{0}} * {{1}}[{j}]"
+    return Shape(text, text, text, f"({text} if {{1}}[{j}] else zero)", 2, (2, 3))
+
+
+def _impact(form: Form, fields: Fields, n_args: int) -> Shape:
+    """The shape of δchild · local ({0} is δchild, then the n_args - 1 values the local reads)."""
+    x, y, out = fields
+    value_needs = (3,) * (n_args - 1)
+    local, fast, floats = (text.format(x=x, y=y, out=out) for text in (form.text, form.fast, form.floats))
     if local in ("1", "-1"):
-        text = "{0}" if local == "1" else "-{0}"
-        return Term(text, text, text, text, line.args, 0 if local == "1" else 3, 3 if local == "1" else 2)
+        return plain("{0}" if local == "1" else "-{0}", 3 if local == "1" else 2, (0 if local == "1" else 3,))
     readable = f"{{0}} * {local if form.atom else f'({local})'}"
-    if gate:  # the else branch of a conditional: {0} needs no brackets there
-        fast, floats = f"zero if {gate} else {{0}}", f"0.0 if {floats_gate} else {{0}}"
-        return Term(readable, fast, floats, fast, line.args, 0, 0)
+    if form.gates[0]:  # the else branch of a conditional: {0} needs no brackets there
+        gate, floats_gate = (text.format(x=x, y=y, out=out) for text in form.gates)
+        fast = f"zero if {gate} else {{0}}"
+        return Shape(readable, fast, f"0.0 if {floats_gate} else {{0}}", fast, 0, (0, *value_needs))
     fast, floats = (f"{{0}} * {t if form.precedence == 3 else f'({t})'}" for t in (fast, floats))
     factor = fast[len("{0} * ") :]
-    guarded = f"({fast} if {factor} else zero)"
-    return Term(readable, fast, floats, guarded, line.args, 2, 2)
+    return Shape(readable, fast, floats, f"({fast} if {factor} else zero)", 2, (2, *value_needs))
 
 
-def constant_impact(form: Form) -> Term:
-    """δchild · a constant factor (a formula with no field), to be given its δchild by `Term.of`."""
-    term = _CONSTANT_IMPACTS.get(form.text)
-    if term is None:
-        term = impact(form.text, form.fast, form.floats, *form.gates, form, Line("", "", []))
-        _CONSTANT_IMPACTS[form.text] = term
-    return term
+def _sum(terms: tuple[Shape, ...], continued: bool) -> Shape:
+    """The shape of a sum of terms, each term's fields numbered after the fields before it."""
+    single = len(terms) == 1 and not continued  # the line is this one term
+    texts: tuple[list[str], ...] = (["{0}"], ["{0}"], ["{0}"], ["{0}"]) if continued else ([], [], [], [])
+    needs = [1] if continued else []
+    for term in terms:
+        first = not texts[0]
+        fields = [slot(len(needs) + k) for k in range(len(term.needs))]
+        versions = [term.readable.format(*fields)]
+        for version in (term.fast, term.floats, term.guarded):
+            text = version.format(*fields)
+            versions.append(f"({text})" if not single and term.precedence < 2 else text)  # a conditional
+        for out, text in zip(texts, versions):
+            out.append(text)
+        if term.needs:  # δchild, then the values it reads (a constant term: none)
+            need = (0 if single else 1 if first else 2) if term.readable == "{0}" else term.needs[0]
+            needs += [need, *term.needs[1:]]
+    readable, fast, floats = (" + ".join(t).replace(" + -", " - ") for t in texts[:3])
+    precedence = terms[0].precedence if single else 1
+    return Shape(readable, fast, floats, " + ".join(texts[3]), precedence, tuple(needs))
 
 
-_CONSTANT_IMPACTS: dict[str, Term] = {}  # a constant factor's text -> its impact
+def _inlined(shape: Shape, subs: tuple[Shape | None, ...]) -> Shape:
+    """The shape of a line with the lines it reads once written inside (bracketed where they need it)."""
+    fields: list[tuple[str, str, str]] = []  # per field of `shape`: its text in each version that runs
+    needs: list[int] = []
+    precedence = shape.precedence
+    for need, sub in zip(shape.needs, subs):
+        if sub is None:
+            field = slot(len(needs))
+            fields.append((field, field, field))
+            needs.append(need)
+            continue
+        inner = [slot(len(needs) + j) for j in range(len(sub.needs))]
+        texts = (sub.fast.format(*inner), sub.floats.format(*inner), sub.guarded.format(*inner))
+        fields.append(tuple(f"({t})" for t in texts) if sub.precedence < need else texts)  # type: ignore[arg-type]
+        needs += sub.needs
+        if shape.fast == "{0}":  # δnode = δchild: the line is the child's δ
+            precedence = sub.precedence
+    versions = (shape.fast, shape.floats, shape.guarded)
+    fast, floats, guarded = (text.format(*(f[i] for f in fields)) for i, text in enumerate(versions))
+    return Shape(fast, fast, floats, guarded, precedence, tuple(needs))
 
 
-def picked_impact(delta: str, local: str, j: int) -> Term:
-    """δchild · local[j], the local derivative of term j of a max node ({1} is the tuple of locals);
-    guarded: an exact 0 passes nothing, as the engine does."""
-    text = f"{{0}} * {{1}}[{j}]"
-    return Term(text, text, text, f"({text} if {{1}}[{j}] else zero)", [delta, local], 2, 2)
-
-
-def sum_lines(name: str, terms: list[Term]) -> list[Line]:
+def sum_lines(shapes: Shapes, name: str, terms: Sequence[Line]) -> list[Line]:
     """`name = t1 + t2 + ...`, continued on further lines (`name = name + ...`) past TERMS_PER_LINE."""
     if not terms:
-        return [Line(name, "zero", [], 3)]
+        return [Line(name, ZERO, [])]
     lines = []
     for start in range(0, len(terms), TERMS_PER_LINE):
         chunk = terms[start : start + TERMS_PER_LINE]
-        single = len(chunk) == 1 and not start  # the line is this one term
-        line = Line(name, "", [] if not start else [name], chunk[0].precedence if single else 1)
-        line.needs = [] if not start else [1]
-        texts: tuple[list[str], ...] = ([], [], [], []) if not start else (["{0}"], ["{0}"], ["{0}"], ["{0}"])
+        args = [name] if start else []
         for term in chunk:
-            first = not texts[0]
-            fields = [slot(len(line.args) + k) for k in range(len(term.args))]
-            text = term.text.format(*fields)
-            fast = text if term.fast == term.text else term.fast.format(*fields)
-            floats = fast if term.floats == term.fast else term.floats.format(*fields)
-            guarded = fast if term.guarded == term.fast else term.guarded.format(*fields)
-            if not single and term.precedence < 2:  # a conditional among + terms
-                fast, floats, guarded = f"({fast})", f"({floats})", f"({guarded})"
-            for out, version in zip(texts, (text, fast, floats, guarded)):
-                out.append(version)
-            need = (0 if single else 1 if first else 2) if term.text == "{0}" else term.need  # δchild a term
-            line.needs += [need, *[3] * (len(term.args) - 1)] if term.args else []  # a constant term: none
-            line.args += term.args
-        line.text, line.fast, line.floats = (" + ".join(t).replace(" + -", " - ") for t in texts[:3])
-        line.guarded = " + ".join(texts[3])
-        lines.append(line)
+            args += term.args
+        lines.append(Line(name, shapes.sum(tuple(term.shape for term in chunk), bool(start)), args))
     return lines
+
+
+ZERO = plain("zero", 3)  # a δ no impact reaches
+SEED = plain("seed", 0)  # the output's δ: the seed of the call
+NAME = plain("{0}", 3, (3,))  # a term of a sum: the name of a node
 
 
 def readable(params: list[str], forward: list[Line], backward: list[Line], result: Line) -> str:
@@ -137,9 +214,8 @@ def readable(params: list[str], forward: list[Line], backward: list[Line], resul
     if params:
         lines.append(f"    {', '.join(params)}, = values")
     lines.append("    # information flow: one line per node")
-    lines += ["    " + line.render(line.args) for line in forward]
+    lines += ["    " + line.render() for line in forward]
     lines.append("    # learning flow: δn = ∂output/∂n = Σ δc · ∂c/∂n, the impacts of n's children c")
-    lines += ["    " + line.render(line.args) for line in backward]
-    lines.append("    return " + result.text.format(*result.args))
+    lines += ["    " + line.render() for line in backward]
+    lines.append("    return " + result.shape.readable.format(*result.args))
     return "\n".join(lines) + "\n"
-

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import itertools
 
-from autograd.compile.compiled import VERSIONS
 from autograd.compile.lines import Line
 
 
 def allocate(
     statements: list[Line], inputs: list[str], outputs: set[str]
-) -> tuple[list[str], dict[str, list[str]], dict[str, str]]:
+) -> tuple[list[str], list[Line], dict[str, str]]:
     """Rename variables to registers _r0, _r1, ..., each reused once its value is dead.
 
-    Returns the registers of `inputs`, the renamed lines (in each version), and the registers of
-    `outputs` at the end.
+    Returns the registers of `inputs`, the statements renamed, and the registers of `outputs` at the end.
     """
     end = len(statements)
     last: dict[str, int] = {name: end for name in outputs}
@@ -34,19 +32,14 @@ def allocate(
         return registers[name]
 
     head = [register(name) for name in inputs]
-    body: dict[str, list[str]] = {v: [] for v in VERSIONS}
+    renamed = []
     for k, line in enumerate(statements):
         names = [registers[name] for name in line.args]
         for name in set(line.args):
             if last[name] == k:
                 free.append(registers.pop(name))
         target = registers.get(line.target) or register(line.target)
-        fast = line.version("fast")
-        statement = f"    {target} = {fast.format(*names)}"
-        for v, lines in body.items():
-            text = line.version(v)
-            lines.append(statement if text == fast else f"    {target} = {text.format(*names)}")
+        renamed.append(Line(target, line.shape, names))
         if last.get(line.target, -1) <= k:
             free.append(registers.pop(line.target))
-    return head, body, registers
-
+    return head, renamed, registers

@@ -17,25 +17,17 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from autograd.backward import topological_order
+from autograd.compile.chunks import Code
 from autograd.compile.compiled import NAMESPACE, Compiled
 from autograd.compile.forms import Form, form
 from autograd.compile.fuse import fused
-from autograd.compile.lines import (
-    Line,
-    Term,
-    constant_impact,
-    impact,
-    picked_impact,
-    readable,
-    slot,
-    sum_lines,
-)
+from autograd.compile.lines import NAME, SEED, Fields, Line, Shape, Shapes, plain, slot, sum_lines
 from autograd.compile.names import Namer, identifier
 from autograd.kinds import Scalar, kind_of
-from autograd.rules import MAX, OPS, SUM
+from autograd.rules import MAX, OPS, SUM, Op
 from autograd.value import Value
 
 
@@ -63,6 +55,15 @@ def compile(output: Value, inputs: Sequence[Value]) -> Compiled:
             gc.enable()
 
 
+class Plan(NamedTuple):
+    """The lines of an op's node, made once per kind of node: its value's shape and the names it reads
+    (0: x, 1: y, 2: the node), and per live operand (0: x, 1: y) its impact's shape and the names it reads."""
+
+    value: Shape
+    reads: tuple[int, ...]
+    impacts: tuple[tuple[int, Shape, tuple[int, ...]], ...]
+
+
 class Writer:
     """Writes the code of one graph: names, forward lines, backward lines, return."""
 
@@ -77,6 +78,9 @@ class Writer:
         self.constant_names: dict[Any, str] = {}  # (type, constant) -> its name: one name per constant
         self.namer = Namer(NAMESPACE)
         self.names: dict[Value, str] = {}
+        self.shapes = Shapes()
+        self.plans: dict[tuple[Op | None, str, str | None], Plan] = {}  # (op, x, y) -> its plan
+        self.plans_of: dict[Value, tuple[Plan, tuple[str, str, str]]] = {}  # op node -> its plan, names
         for i, x in enumerate(inputs):
             self.names[x] = self.namer.fresh(identifier(x.label) or f"x{i}")
         for n, node in enumerate(self.order):
@@ -85,31 +89,35 @@ class Writer:
                 self.names[node] = self.namer.fresh(name or f"v{n}")  # a user's op: named after it
 
     def compiled(self) -> Compiled:
-        """The Compiled of this graph: readable source, fast code, guarded code."""
+        """The Compiled of this graph: the code that runs, and the readable source on demand."""
         interior = [node for node in self.order if node in self.live and not node.is_leaf()]
         forward = [line for node in interior for line in self.forward(node)]
         backward = self.backward()
-        result = Line("", "", [])
+        result = Line("", NAME, [])
         result_text = self.operand(self.output, result)
         grads = [self.delta.get(x, "") for x in self.inputs]
         for d in grads:
             if d:
                 result.args.append(d)
         fields = iter(slot(k) for k in range(1, len(result.args)))
-        result.text = f"{result_text}, [{', '.join(next(fields) if d else 'zero' for d in grads)}]"
+        result.shape = plain(f"{result_text}, [{', '.join(next(fields) if d else 'zero' for d in grads)}]", 0)
         params = [self.names[x] for x in self.inputs]
-        source = readable(params, forward, backward, result)
-        texts = fused(params, forward, backward, result)
-        del forward, backward  # before Python compiles the code: memory stays linear and small
-        return Compiled(source, texts, self.constants, len(self.inputs), kind_of(self.output.data))
+        pieces = fused(self.shapes, params, forward, backward, result)
+        code = Code((params, forward, backward, result), pieces)
+        return Compiled(code, self.constants, len(self.inputs), kind_of(self.output.data))
 
     def operand(self, v: Any, line: Line) -> str:
-        """The text of an operand in `line`: a field for a live node (added to its args), else a constant:
-        a float written as Python writes it, anything else a name bound to the constant itself."""
+        """The text of an operand in `line`: a field for a live node (added to its args), else the
+        constant's text."""
+        if isinstance(v, Value) and v in self.live:
+            line.args.append(self.names[v])
+            return slot(len(line.args) - 1)
+        return self.constant(v)
+
+    def constant(self, v: Any) -> str:
+        """The text of a constant (a Value's data if a Value): a float written as Python writes it,
+        anything else a name bound to the constant itself."""
         if isinstance(v, Value):
-            if v in self.live:
-                line.args.append(self.names[v])
-                return slot(len(line.args) - 1)
             v = v.data
         if type(v) is float:
             if v != v or v in (math.inf, -math.inf):
@@ -128,27 +136,50 @@ class Writer:
                 self.constant_names[key] = name
         return name
 
-    def fill(self, form: Form, node: Value, line: Line, out: str = "") -> tuple[str, str, str, str, str]:
-        """The texts (readable, fast, floats, gate in fast, gate in floats) of `form` applied to node's
-        operands, their fields added to `line`."""
-        texts, needs = {"x": "", "y": "", "out": ""}, []
-        both = form.fields
-        for name, v in (("x", node._x), ("y", node._y)):
-            if name in both and v is not None:
-                before = len(line.args)
-                texts[name] = self.operand(v, line)
-                needs += [form.needs.get(name, 3)] * (len(line.args) - before)
-        if "out" in both:
-            line.args.append(out)
-            texts["out"] = slot(len(line.args) - 1)
-            needs.append(3)
-        line.needs += needs
-        fast = form.fast.format(**texts)
-        floats = fast if form.floats == form.fast else form.floats.format(**texts)
-        if not form.gates[0]:
-            return form.text.format(**texts), fast, floats, "", ""
-        gate, floats_gate = form.gates
-        return form.text.format(**texts), fast, floats, gate.format(**texts), floats_gate.format(**texts)
+    def plan(self, node: Value) -> tuple[Plan, tuple[str, str, str]]:
+        """The plan of an op node's lines, and the names its lines read: x's, y's (or "" for a constant)
+        and the node's own."""
+        x, y = node._x, node._y
+        x_name = self.names[x] if isinstance(x, Value) and x in self.live else ""
+        y_name = self.names[y] if isinstance(y, Value) and y in self.live else ""
+        x_text = "" if x_name else self.constant(x)  # "" for a live node, else the constant's text
+        y_text = None if y is None else "" if y_name else self.constant(y)  # None: no y
+        key = (node._op, x_text, y_text)
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = self.plans[key] = self.make_plan(node._op, x_text, y_text)
+        return plan, (x_name, y_name, self.names[node])
+
+    def make_plan(self, op: Op | None, x: str, y: str | None) -> Plan:
+        """The shapes of the lines of an op's node whose operands are x and y ("": a live node, None:
+        none, else the constant's text), and which names each line reads (0: x, 1: y, 2: the node)."""
+        parts = [form(op, part) for part in ("forward", "dx", "dy")]
+        assert parts[0] is not None  # every op has a value
+        fields, reads, needs = self.fields(parts[0], x, y, 0)
+        value = self.shapes.value(parts[0], fields, needs)
+        impacts = []
+        for k, (operand, local) in enumerate(((x, parts[1]), (y, parts[2]))):
+            if operand == "" and local is not None:
+                fields, impact_reads, _ = self.fields(local, x, y, 1)
+                impacts.append((k, self.shapes.impact(local, fields, 1 + len(impact_reads)), impact_reads))
+        return Plan(value, reads, tuple(impacts))
+
+    @staticmethod
+    def fields(
+        form: Form, x: str, y: str | None, first: int
+    ) -> tuple[Fields, tuple[int, ...], tuple[int, ...]]:
+        """The texts of form's fields x, y, out (a field {k} from {first} on for a live node, else the
+        constant's text), which names fill them (0: x, 1: y, 2: the node), and what each needs."""
+        texts, reads, needs = ["", "", ""], list[int](), list[int]()
+        for k, (field, operand) in enumerate((("x", x), ("y", y), ("out", ""))):
+            if field in form.fields and operand is not None:
+                if operand == "":
+                    texts[k] = slot(first + len(reads))
+                    reads.append(k)
+                    needs.append(form.needs.get(field, 3) if k < 2 else 3)
+                else:
+                    texts[k] = operand
+        return (texts[0], texts[1], texts[2]), tuple(reads), tuple(needs)
 
     def forward(self, node: Value) -> list[Line]:
         """`name = forward formula` for an interior node (a sum: its terms joined by +, left to right)."""
@@ -159,43 +190,41 @@ class Writer:
                 raise ValueError(f"compile does not replay op {node.op!r} yet: its graph is traced eagerly")
             terms = []
             for v in node._x:
-                line = Line("", "", [])
-                text = self.operand(v, line)
-                terms.append(Term(text, text, text, text, line.args, 3, 3))
-            return sum_lines(self.names[node], terms)
-        value = form(node._op, "forward")
-        assert value is not None  # every op has a value
-        line = Line(self.names[node], "", [], value.precedence)
-        line.text, line.fast, line.floats, *_ = self.fill(value, node, line)
-        return [line]
+                term = Line("", NAME, [])
+                text = self.operand(v, term)
+                if not term.args:  # a constant term
+                    term.shape = plain(text, 3)
+                terms.append(term)
+            return sum_lines(self.shapes, self.names[node], terms)
+        plan, names = self.plans_of[node] = self.plan(node)
+        return [Line(names[2], plan.value, [names[k] for k in plan.reads])]
 
     def terms_call(self, function: str, node: Value, target: str) -> Line:
         """`target = function((t1, t2, ...))`: a kind's function of a max node's terms (max, first_max),
         which follows the values of each call."""
-        line = Line(target, "", [], 3)
-        texts = [self.operand(v, line) for v in node._x]
-        line.needs = [0] * len(line.args)
-        line.text = f"{function}(({', '.join(texts)}{',' if len(texts) == 1 else ''}))"
+        line = Line(target, NAME, [])
+        texts = tuple(self.operand(v, line) for v in node._x)
+        line.shape = self.shapes.call(function, texts, len(line.args))
         return line
 
     def backward(self) -> list[Line]:
         """The δ of every live node, children before parents, each the sum of its children's impacts."""
         self.delta: dict[Value, str] = {}
-        impacts: dict[Value, list[Term]] = {}  # parent -> its children's impacts
+        impacts: dict[Value, list[Line]] = {}  # parent -> its children's impacts
         lines: list[Line] = []
         if self.output in self.live:
             self.delta[self.output] = name = "δ" + self.names[self.output]
-            lines.append(Line(name, "seed", []))
+            lines.append(Line(name, SEED, []))
         for node in reversed(self.order):
             if node not in self.live:
                 continue
             if node is not self.output:
                 terms = impacts.get(node, [])
-                if len(terms) == 1 and terms[0].text == "{0}" and node.label is None:
+                if len(terms) == 1 and terms[0].shape.readable == "{0}" and node.label is None:
                     self.delta[node] = terms[0].args[0]  # passes its δ on unchanged: share the name
                 else:
                     self.delta[node] = name = "δ" + self.names[node]
-                    lines += sum_lines(name, terms)
+                    lines += sum_lines(self.shapes, name, terms)
             if node.is_leaf():
                 continue
             x, delta = node._x, self.delta[node]
@@ -204,17 +233,19 @@ class Writer:
                 lines.append(self.terms_call("first_max", node, locals_name))
                 for j, v in enumerate(x):
                     if isinstance(v, Value) and v in self.live:
-                        impacts.setdefault(v, []).append(picked_impact(delta, locals_name, j))
+                        picked = Line("", self.shapes.picked(j), [delta, locals_name])
+                        impacts.setdefault(v, []).append(picked)
                 continue
-            pairs = [(v, "dx") for v in x] if type(x) is tuple else [(x, "dx"), (node._y, "dy")]
-            for v, part in pairs:
-                local = form(node._op, part)
-                if isinstance(v, Value) and v in self.live and local is not None:
-                    if local.fields:
-                        line = Line("", "", [delta], needs=[0])
-                        term = impact(*self.fill(local, node, line, self.names[node]), local, line)
-                    else:  # a constant factor (a term of a sum, an operand of +): no field to fill
-                        term = constant_impact(local).of(delta)
-                    impacts.setdefault(v, []).append(term)
+            if type(x) is tuple:  # a sum: its local derivative (1) for every live term
+                local = form(node._op, "dx")
+                assert local is not None and not local.fields  # a sum's is 1 for every term
+                shape = self.shapes.impact(local, ("", "", ""), 1)
+                for v in x:
+                    if isinstance(v, Value) and v in self.live:
+                        impacts.setdefault(v, []).append(Line("", shape, [delta]))
+                continue
+            plan, names = self.plans_of[node]
+            for k, shape, reads in plan.impacts:
+                term = Line("", shape, [delta, *(names[r] for r in reads)])
+                impacts.setdefault(node._y if k else x, []).append(term)
         return lines
-
