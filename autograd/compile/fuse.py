@@ -10,6 +10,9 @@ expressions of bounded nesting (Python's parser and compiler recurse on nesting)
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import chain
+
 from autograd.compile.chunks import Piece, functions
 from autograd.compile.lines import Line, Shapes
 
@@ -21,16 +24,10 @@ def fused(
 ) -> list[Piece]:
     """The code that runs: single-use values written inline (at most MAX_DEPTH deep), variables renamed
     to registers, in functions of at most LINES_PER_FUNCTION lines (see autograd.compile.chunks)."""
-    uses: dict[str, int] = {}
-    writes: dict[str, int] = {}
-    for line in [*forward, *backward, result]:
-        for name in line.args:
-            uses[name] = uses.get(name, 0) + 1
-        writes[line.target] = writes.get(line.target, 0) + 1
-    read_forward: dict[str, int] = {}
-    for line in forward:
-        for name in line.args:
-            read_forward[name] = read_forward.get(name, 0) + 1
+    read_forward = Counter(chain.from_iterable(line.args for line in forward))
+    uses = read_forward.copy()
+    uses.update(chain.from_iterable(line.args for line in [*backward, result]))
+    writes = Counter(line.target for line in [*forward, *backward])
     returned = set(result.args)
     inline: dict[str, Line] = {}
     statements: list[Line] = []

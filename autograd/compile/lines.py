@@ -45,8 +45,8 @@ def plain(text: str, precedence: int, needs: tuple[int, ...] = ()) -> Shape:
 
 @dataclass(slots=True)
 class Line:
-    """A statement `target = shape` reading `args` (an impact, to be summed: no target); `depth`: how
-    many lines are written inside one another in it (see autograd.compile.fuse), 1 for a line alone."""
+    """A statement `target = shape` reading `args`; `depth`: how many lines are written inside one
+    another in it (see autograd.compile.fuse), 1 for a line alone."""
 
     target: str
     shape: Shape
@@ -56,6 +56,9 @@ class Line:
     def render(self, version: str = "readable") -> str:
         """The statement in one version, its fields filled with its args."""
         return f"{self.target} = {self.shape.text(version).format(*self.args)}"
+
+
+Term = tuple[Shape, list[str]]  # a term of a sum: its shape and the names it reads (an impact: {0} is δchild)
 
 
 @cache
@@ -189,7 +192,7 @@ def _inlined(shape: Shape, subs: tuple[Shape | None, ...]) -> Shape:
     return Shape(fast, fast, floats, guarded, precedence, tuple(needs))
 
 
-def sum_lines(shapes: Shapes, name: str, terms: Sequence[Line]) -> list[Line]:
+def sum_lines(shapes: Shapes, name: str, terms: Sequence[Term]) -> list[Line]:
     """`name = t1 + t2 + ...`, continued on further lines (`name = name + ...`) past TERMS_PER_LINE."""
     if not terms:
         return [Line(name, ZERO, [])]
@@ -197,9 +200,9 @@ def sum_lines(shapes: Shapes, name: str, terms: Sequence[Line]) -> list[Line]:
     for start in range(0, len(terms), TERMS_PER_LINE):
         chunk = terms[start : start + TERMS_PER_LINE]
         args = [name] if start else []
-        for term in chunk:
-            args += term.args
-        lines.append(Line(name, shapes.sum(tuple(term.shape for term in chunk), bool(start)), args))
+        for _, reads in chunk:
+            args += reads
+        lines.append(Line(name, shapes.sum(tuple([shape for shape, _ in chunk]), bool(start)), args))
     return lines
 
 

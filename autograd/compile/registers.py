@@ -18,11 +18,10 @@ def allocate(
 
     Returns the registers of `inputs`, the statements renamed, and the registers of `outputs` at the end.
     """
-    end = len(statements)
-    last: dict[str, int] = {name: end for name in outputs}
-    for k in range(end - 1, -1, -1):
-        for name in statements[k].args:
-            last.setdefault(name, k)
+    last: dict[str, int] = {}  # name -> the statement that reads it last
+    for k, line in enumerate(statements):
+        last.update(dict.fromkeys(line.args, k))
+    last.update(dict.fromkeys(outputs, len(statements)))
     free: list[str] = []
     registers: dict[str, str] = {}
     count = itertools.count()

@@ -24,7 +24,7 @@ from autograd.compile.chunks import Code
 from autograd.compile.compiled import NAMESPACE, Compiled
 from autograd.compile.forms import Form, form
 from autograd.compile.fuse import fused
-from autograd.compile.lines import NAME, SEED, Fields, Line, Shape, Shapes, plain, slot, sum_lines
+from autograd.compile.lines import NAME, SEED, Fields, Line, Shape, Shapes, Term, plain, slot, sum_lines
 from autograd.compile.names import Namer, identifier
 from autograd.kinds import Scalar, kind_of
 from autograd.rules import MAX, OPS, SUM, Op
@@ -72,7 +72,7 @@ class Writer:
         self.order = topological_order(output)
         self.live = live = set(inputs)  # the nodes whose value depends on an input
         for node in self.order:
-            if node not in live and any(v in live for v in node.parents):
+            if node not in live and not live.isdisjoint(node.parents):
                 live.add(node)
         self.constants: dict[str, Scalar] = {}  # name -> the constant, bound in the code's namespace
         self.constant_names: dict[Any, str] = {}  # (type, constant) -> its name: one name per constant
@@ -188,16 +188,14 @@ class Writer:
                 return [self.terms_call("max", node, self.names[node])]
             if node._op is not SUM:
                 raise ValueError(f"compile does not replay op {node.op!r} yet: its graph is traced eagerly")
-            terms = []
-            for v in node._x:
-                term = Line("", NAME, [])
-                text = self.operand(v, term)
-                if not term.args:  # a constant term
-                    term.shape = plain(text, 3)
-                terms.append(term)
+            live, names = self.live, self.names
+            terms = [
+                (NAME, [names[v]]) if isinstance(v, Value) and v in live else (plain(self.constant(v), 3), [])
+                for v in node._x
+            ]
             return sum_lines(self.shapes, self.names[node], terms)
-        plan, names = self.plans_of[node] = self.plan(node)
-        return [Line(names[2], plan.value, [names[k] for k in plan.reads])]
+        plan, read = self.plans_of[node] = self.plan(node)
+        return [Line(read[2], plan.value, [read[k] for k in plan.reads])]
 
     def terms_call(self, function: str, node: Value, target: str) -> Line:
         """`target = function((t1, t2, ...))`: a kind's function of a max node's terms (max, first_max),
@@ -210,42 +208,40 @@ class Writer:
     def backward(self) -> list[Line]:
         """The δ of every live node, children before parents, each the sum of its children's impacts."""
         self.delta: dict[Value, str] = {}
-        impacts: dict[Value, list[Line]] = {}  # parent -> its children's impacts
+        delta_of = self.delta
+        live, names = self.live, self.names
+        impacts: dict[Value, list[Term]] = {}  # parent -> its children's impacts
         lines: list[Line] = []
-        if self.output in self.live:
-            self.delta[self.output] = name = "δ" + self.names[self.output]
+        if self.output in live:
+            delta_of[self.output] = name = "δ" + names[self.output]
             lines.append(Line(name, SEED, []))
         for node in reversed(self.order):
-            if node not in self.live:
+            if node not in live:
                 continue
             if node is not self.output:
-                terms = impacts.get(node, [])
-                if len(terms) == 1 and terms[0].shape.readable == "{0}" and node.label is None:
-                    self.delta[node] = terms[0].args[0]  # passes its δ on unchanged: share the name
+                terms = impacts.pop(node, [])
+                if len(terms) == 1 and terms[0][0].readable == "{0}" and node.label is None:
+                    delta_of[node] = terms[0][1][0]  # passes its δ on unchanged: share the name
                 else:
-                    self.delta[node] = name = "δ" + self.names[node]
+                    delta_of[node] = name = "δ" + names[node]
                     lines += sum_lines(self.shapes, name, terms)
-            if node.is_leaf():
-                continue
-            x, delta = node._x, self.delta[node]
+            x, delta = node._x, delta_of[node]
             if node._op is MAX:  # ∂max/∂term: 1 for the first maximum at this call's values, else 0
-                locals_name = self.namer.fresh(self.names[node] + "_d")
+                locals_name = self.namer.fresh(names[node] + "_d")
                 lines.append(self.terms_call("first_max", node, locals_name))
                 for j, v in enumerate(x):
-                    if isinstance(v, Value) and v in self.live:
-                        picked = Line("", self.shapes.picked(j), [delta, locals_name])
-                        impacts.setdefault(v, []).append(picked)
-                continue
-            if type(x) is tuple:  # a sum: its local derivative (1) for every live term
+                    if isinstance(v, Value) and v in live:
+                        impacts.setdefault(v, []).append((self.shapes.picked(j), [delta, locals_name]))
+            elif type(x) is tuple:  # a sum: its local derivative (1) for every live term
                 local = form(node._op, "dx")
                 assert local is not None and not local.fields  # a sum's is 1 for every term
-                shape = self.shapes.impact(local, ("", "", ""), 1)
+                term = (self.shapes.impact(local, ("", "", ""), 1), [delta])
                 for v in x:
-                    if isinstance(v, Value) and v in self.live:
-                        impacts.setdefault(v, []).append(Line("", shape, [delta]))
-                continue
-            plan, names = self.plans_of[node]
-            for k, shape, reads in plan.impacts:
-                term = Line("", shape, [delta, *(names[r] for r in reads)])
-                impacts.setdefault(node._y if k else x, []).append(term)
+                    if isinstance(v, Value) and v in live:
+                        impacts.setdefault(v, []).append(term)
+            elif node in self.plans_of:  # not a leaf
+                plan, read = self.plans_of[node]
+                for k, shape, reads in plan.impacts:
+                    term = (shape, [delta, *[read[r] for r in reads]])
+                    impacts.setdefault(node._y if k else x, []).append(term)
         return lines
