@@ -11,7 +11,7 @@ expressions of bounded nesting (Python's parser and compiler recurse on nesting)
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain
+from itertools import chain, repeat
 
 from autograd.compile.chunks import Piece, functions
 from autograd.compile.lines import Line, Shapes
@@ -31,7 +31,7 @@ def fused(
     returned = set(result.args)
     inline: dict[str, Line] = {}
     statements: list[Line] = []
-    for learning, line in [*((False, line) for line in forward), *((True, line) for line in backward)]:
+    for learning, line in chain(zip(repeat(False), forward), zip(repeat(True), backward)):
         reads_inline = inline and not inline.keys().isdisjoint(line.args)
         written = _inlined(shapes, line, inline) if reads_inline else line
         once = uses.get(line.target) == 1 and writes[line.target] == 1 and line.target not in returned

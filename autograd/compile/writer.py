@@ -70,10 +70,7 @@ class Writer:
     def __init__(self, output: Value, inputs: list[Value]) -> None:
         self.output, self.inputs = output, inputs
         self.order = topological_order(output)
-        self.live = live = set(inputs)  # the nodes whose value depends on an input
-        for node in self.order:
-            if node not in live and not live.isdisjoint(node.parents):
-                live.add(node)
+        self.live = live = set(inputs)  # the nodes whose value depends on an input (found, named below)
         self.constants: dict[str, Scalar] = {}  # name -> the constant, bound in the code's namespace
         self.constant_names: dict[Any, str] = {}  # (type, constant) -> its name: one name per constant
         self.namer = Namer(NAMESPACE)
@@ -84,7 +81,8 @@ class Writer:
         for i, x in enumerate(inputs):
             self.names[x] = self.namer.fresh(identifier(x.label) or f"x{i}")
         for n, node in enumerate(self.order):
-            if node in live and node not in self.names:
+            if node not in live and not live.isdisjoint(node.parents):
+                live.add(node)
                 name = identifier(node.label) or (OPS.get(node.op) is not node._op and identifier(node.op))
                 self.names[node] = self.namer.fresh(name or f"v{n}")  # a user's op: named after it
 
