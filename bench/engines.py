@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 Layers = list[tuple[list[list[float]], list[float]]]
@@ -47,6 +47,11 @@ class Engine:
 
     def leaf(self, value: float) -> Any:
         """A scalar of this engine that takes gradients (engines without one have no chain or wide)."""
+        raise NotImplementedError
+
+    def chain_compiler(self, nodes: int) -> Callable[[], Any]:
+        """The compilation of a chain of `nodes` nodes with x_0 as its input, to be timed (engines that
+        compile only)."""
         raise NotImplementedError
 
     def grad_of(self, x: Any) -> float:
@@ -156,6 +161,10 @@ class ImpactgradCompiled(Impactgrad):
 
     def forward(self, xs: list[list[float]], graph: bool) -> list[float]:
         raise NotImplementedError  # the compiled step is a training step: inference is eager's
+
+    def chain_compiler(self, nodes: int) -> Callable[[], Any]:
+        x0, x = self.chain_graph(nodes // 2)  # two nodes a step: x * 1.0001, then + 0.001
+        return lambda: self.ag.compile(x, [x0])
 
     def chain(self, n: int) -> float:
         raise NotImplementedError

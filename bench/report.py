@@ -37,6 +37,49 @@ def times(r: float | None) -> str:
     return "—" if r is None else f"{r:.3g}×"
 
 
+MOONS_COMPILE = "moons_step, compile"  # the compiled engine's trace and compile of the moons step
+
+
+def chain_compile_label(nodes: int) -> str:
+    """The workload that compiles a chain of `nodes` nodes."""
+    return f"compile, chain of {nodes:,} nodes"
+
+
+def compile_ratio(compiled: dict[str, Any], step: dict[str, Any]) -> float | None:
+    """The compiled engine's compile of the moons step ÷ one eager moons step (impactgrad's), or None."""
+    if COMPILED in compiled and OURS in step:
+        return float(compiled[COMPILED]["median"] / step[OURS]["median"])
+    return None
+
+
+def compile_summary(compiled: dict[str, Any], step: dict[str, Any]) -> str:
+    """The moons step's compile in a line: its median, and its ratio to one eager moons step."""
+    return f"{summary(compiled)}; compile ÷ eager step {times(compile_ratio(compiled, step))}"
+
+
+def chain_compile_table(workloads: dict[str, Any]) -> list[str]:
+    """The compile times of the chains, per node and against the shortest (linear: in proportion)."""
+    chains = [stats[COMPILED] for label, stats in workloads.items() if label.startswith("compile, chain")]
+    if not chains:
+        return []
+    first = chains[0]
+    lines = [
+        "",
+        f"Compile of a chain (x = x * 1.0001 + 0.001, x the input), {COMPILED}: linear in nodes when the "
+        "time grows as the nodes do:",
+        "",
+        "| nodes | compile | per node | nodes ÷ shortest's | time ÷ shortest's |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for stats in chains:
+        nodes = stats["result"]
+        lines.append(
+            f"| {nodes:,} | {cell(stats)} | {seconds(stats['median'] / nodes)} | "
+            f"{nodes / first['result']:.3g}× | {times(stats['median'] / first['median'])} |"
+        )
+    return lines
+
+
 # Every ratio is ours ÷ theirs (lower is better): (ours, theirs) per column of the table...
 COLUMNS = ((OURS, MICROGRAD), (OURS, HAND_WRITTEN))
 # ...and below it, on the moons step.
@@ -116,6 +159,10 @@ def markdown(document: dict[str, Any]) -> str:
     found = [(a, b, ratio(step, a, b)) for a, b in STEP_RATIOS]
     lines += ["", "moons_step, ours ÷ theirs (lower is better):", ""]
     lines += [f"- {a} ÷ {b} = {times(r)}" for a, b, r in found if r is not None]
+    if MOONS_COMPILE in document["workloads"]:
+        compiling = compile_ratio(document["workloads"][MOONS_COMPILE], step)
+        lines.append(f"- {COMPILED}: compile of the step ÷ one eager step ({OURS}) = {times(compiling)}")
+    lines += chain_compile_table(document["workloads"])
     memory = document["memory"]
     lines += [
         "",

@@ -46,6 +46,7 @@ class Sizes:
     memory_chain: int = 10**5
     crash_limit: int = 5000
     samples: int = 100
+    compile_chains: tuple[int, ...] = (10_000, 40_000, 160_000)  # nodes of the chains whose compile is timed
     big_samples: int = 1720  # the moons step on this many rows: a graph of about 650,000 nodes (646,013)
     moons_pools: int = 3  # the moons step is timed in this many sets of fresh processes (see moons_step)
 
@@ -54,7 +55,7 @@ class Sizes:
         """Small and few: seconds, not minutes."""
         return cls(
             repeats=2, chains=(10**3, 10**4), long_chain_repeats=2, wide=10**4, memory_chain=10**4,
-            big_samples=200, moons_pools=2,
+            big_samples=200, moons_pools=2, compile_chains=(2_500, 10_000, 40_000),
         )
 
 
@@ -167,11 +168,17 @@ class Progress:
 
 
 def benchmark(pool: Engines, sizes: Sizes, progress: Progress) -> dict[str, Any]:
-    """All workloads: moons_step, chain, wide, inference, memory, micrograd's crash depth."""
+    """All workloads: moons_step, compile (of the moons step, of chains), chain, wide, inference, memory,
+    micrograd's crash depth."""
     _, xs, ys = moons_layers(sizes.samples)
     workloads = {"moons_step": progress.run("moons_step", report.summary, moons_step, pool, sizes)}
+    workloads[report.MOONS_COMPILE] = progress.run(
+        report.MOONS_COMPILE, lambda answer: report.compile_summary(answer, workloads["moons_step"]),
+        measure, pool, "moons_compile", (xs, ys), sizes.repeats,
+    )
     asked: list[tuple[str, str, tuple[Any, ...], int]] = [
-        ("moons_step, compile", "moons_compile", (xs, ys), sizes.repeats),
+        *((report.chain_compile_label(n), "chain_compile", (n,), sizes.repeats)
+          for n in sizes.compile_chains),
         *((f"chain {n:.0e}", "chain", (n,), sizes.long_chain_repeats if n >= 10**6 else sizes.repeats)
           for n in sizes.chains),
         (f"wide {sizes.wide:.0e}", "wide", (sizes.wide,), sizes.repeats),
@@ -279,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     missing = sorted(set(engines.ENGINES) - set(names))
     if missing:
         print(f"(not importable here, left out: {', '.join(missing)})", file=sys.stderr)
-    steps = 1 + (0 if args.check else len(sizes.chains) + 7 + len(big_engines(names)))
+    workloads = len(sizes.chains) + len(sizes.compile_chains) + 7
+    steps = 1 + (0 if args.check else workloads + len(big_engines(names)))
     progress = Progress(steps)
     with Engines(names) as pool:
         errors = progress.run("agreement of the engines", report.agreement, check_agreement, pool, sizes)

@@ -73,6 +73,12 @@ class Runner:
             raise NotImplementedError
         return wall, cpu, None
 
+    def chain_compile(self, nodes: int) -> Timing:
+        """The seconds of compiling a chain of `nodes` nodes (x = x * 1.0001 + 0.001, x_0 the input); the
+        chain is built untimed."""
+        wall, cpu, _ = _timed(self.engine.chain_compiler(nodes))
+        return wall, cpu, nodes
+
     def big_moons(self, layers: engines.Layers, xs: list[list[float]], ys: list[float]) -> dict[str, Any]:
         """The moons MLP on many rows: preparation seconds, one step's seconds, the process's peak memory."""
         if not self.engine.big_moons:

@@ -63,6 +63,40 @@ def test_every_ratio_is_ours_over_theirs() -> None:
         assert f"{theirs} ÷" not in text and f"{theirs} ÷" not in line  # never theirs over ours
 
 
+def test_the_report_gives_compile_over_an_eager_step_and_the_chains_compile_per_node() -> None:
+    report = _bench("report")
+    step = {"impactgrad": _stats(0.05), "impactgrad, compiled": _stats(0.003)}
+    compiled = {"impactgrad, compiled": _stats(0.8)}
+    assert report.compile_summary(compiled, step).endswith("; compile ÷ eager step 16×")
+    chains = {
+        report.chain_compile_label(n): {"impactgrad, compiled": {**_stats(t), "result": n}}
+        for n, t in ((10_000, 0.1), (40_000, 0.42), (160_000, 1.7))
+    }
+    document = {
+        "machine": {"nproc": 2, "cpu": "x", "implementation": "CPython", "python": "3", "platform": "p",
+                    "micrograd": "0.1.0", "torch": None},
+        "command": "bench/run.py", "engines": list(step),
+        "workloads": {"moons_step": step, "moons_step, compile": compiled, **chains},
+        "memory": {"chain": 10}, "crash_depth": {"limit": 5},
+    }
+    text = report.markdown(document)
+    assert "- impactgrad, compiled: compile of the step ÷ one eager step (impactgrad) = 16×" in text
+    assert "| compile, chain of 160,000 nodes | — | 1.7 s (1.7 s–1.7 s), CPU 1.7 s |" in text
+    assert "| 10,000 | 100 ms (100 ms–100 ms), CPU 100 ms | 10 µs | 1× | 1× |" in text
+    assert "| 40,000 | 420 ms (420 ms–420 ms), CPU 420 ms | 10.5 µs | 4× | 4.2× |" in text
+    assert "| 160,000 | 1.7 s (1.7 s–1.7 s), CPU 1.7 s | 10.6 µs | 16× | 17× |" in text
+    del document["workloads"]["moons_step, compile"]  # a run without the compiled engine: no such lines
+    assert "compile of the step" not in report.markdown(document)
+
+
+def test_the_compiled_engine_compiles_a_chain_of_the_nodes_asked_for() -> None:
+    engines = _bench("engines")
+    compiled = engines.ImpactgradCompiled().chain_compiler(1000)()
+    assert compiled([1.0])[1] == [pytest.approx(1.0001**500)] and compiled.source.count("\n") > 1000
+    with pytest.raises(NotImplementedError):
+        engines.Impactgrad().chain_compiler(1000)
+
+
 def test_numpy_matrices_take_the_hand_written_step() -> None:
     pytest.importorskip("numpy")
     engines, run = _bench("engines"), _bench("run")
