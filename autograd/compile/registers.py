@@ -33,7 +33,7 @@ def allocate(
     head = [register(name) for name in inputs]
     renamed = []
     for k, line in enumerate(statements):
-        names = [registers[name] for name in line.args]
+        names = list(map(registers.__getitem__, line.args))
         for name in set(line.args):
             if last[name] == k:
                 free.append(registers.pop(name))

@@ -206,17 +206,19 @@ class Writer:
     def backward(self) -> list[Line]:
         """The δ of every live node, children before parents, each the sum of its children's impacts."""
         self.delta: dict[Value, str] = {}
-        delta_of = self.delta
-        live, names = self.live, self.names
+        delta_of, live, names, output = self.delta, self.live, self.names, self.output
         impacts: dict[Value, list[Term]] = {}  # parent -> its children's impacts
         lines: list[Line] = []
-        if self.output in live:
-            delta_of[self.output] = name = "δ" + names[self.output]
+        if output in live:
+            delta_of[output] = name = "δ" + names[output]
             lines.append(Line(name, SEED, []))
+        ones = form(SUM, "dx")  # a sum's local derivative: 1 for every term
+        assert ones is not None and not ones.fields
+        passed = self.shapes.impact(ones, ("", "", ""), 1)
         for node in reversed(self.order):
             if node not in live:
                 continue
-            if node is not self.output:
+            if node is not output:
                 terms = impacts.pop(node, [])
                 if len(terms) == 1 and terms[0][0].readable == "{0}" and node.label is None:
                     delta_of[node] = terms[0][1][0]  # passes its δ on unchanged: share the name
@@ -224,22 +226,21 @@ class Writer:
                     delta_of[node] = name = "δ" + names[node]
                     lines += sum_lines(self.shapes, name, terms)
             x, delta = node._x, delta_of[node]
-            if node._op is MAX:  # ∂max/∂term: 1 for the first maximum at this call's values, else 0
+            planned = self.plans_of.get(node)
+            if planned is not None:
+                plan, read = planned
+                for k, shape, reads in plan.impacts:
+                    term = (shape, [delta, *[read[r] for r in reads]])
+                    impacts.setdefault(node._y if k else x, []).append(term)
+            elif node._op is SUM:
+                term = (passed, [delta])
+                for v in x:
+                    if isinstance(v, Value) and v in live:
+                        impacts.setdefault(v, []).append(term)
+            elif node._op is MAX:  # ∂max/∂term: 1 for the first maximum at this call's values, else 0
                 locals_name = self.namer.fresh(names[node] + "_d")
                 lines.append(self.terms_call("first_max", node, locals_name))
                 for j, v in enumerate(x):
                     if isinstance(v, Value) and v in live:
                         impacts.setdefault(v, []).append((self.shapes.picked(j), [delta, locals_name]))
-            elif type(x) is tuple:  # a sum: its local derivative (1) for every live term
-                local = form(node._op, "dx")
-                assert local is not None and not local.fields  # a sum's is 1 for every term
-                term = (self.shapes.impact(local, ("", "", ""), 1), [delta])
-                for v in x:
-                    if isinstance(v, Value) and v in live:
-                        impacts.setdefault(v, []).append(term)
-            elif node in self.plans_of:  # not a leaf
-                plan, read = self.plans_of[node]
-                for k, shape, reads in plan.impacts:
-                    term = (shape, [delta, *[read[r] for r in reads]])
-                    impacts.setdefault(node._y if k else x, []).append(term)
         return lines
