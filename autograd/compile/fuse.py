@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import chain, repeat
+from operator import attrgetter
 
 from autograd.compile.chunks import Piece, functions
 from autograd.compile.lines import Line, Shapes
@@ -24,10 +25,10 @@ def fused(
 ) -> list[Piece]:
     """The code that runs: single-use values written inline (at most MAX_DEPTH deep), variables renamed
     to registers, in functions of at most LINES_PER_FUNCTION lines (see autograd.compile.chunks)."""
-    read_forward = Counter(chain.from_iterable(line.args for line in forward))
+    read_forward = Counter(chain.from_iterable(map(attrgetter("args"), forward)))
     uses = read_forward.copy()
-    uses.update(chain.from_iterable(line.args for line in [*backward, result]))
-    writes = Counter(line.target for line in [*forward, *backward])
+    uses.update(chain.from_iterable(map(attrgetter("args"), [*backward, result])))
+    writes = Counter(map(attrgetter("target"), chain(forward, backward)))
     returned = set(result.args)
     inline: dict[str, Line] = {}
     statements: list[Line] = []

@@ -88,8 +88,10 @@ class Writer:
 
     def compiled(self) -> Compiled:
         """The Compiled of this graph: the code that runs, and the readable source on demand."""
-        interior = [node for node in self.order if node in self.live and not node.is_leaf()]
-        forward = [line for node in interior for line in self.forward(node)]
+        forward: list[Line] = []
+        for node in self.order:
+            if node in self.live and not node.is_leaf():
+                forward += self.forward(node)
         backward = self.backward()
         result = Line("", NAME, [])
         result_text = self.operand(self.output, result)
@@ -193,7 +195,7 @@ class Writer:
             ]
             return sum_lines(self.shapes, self.names[node], terms)
         plan, read = self.plans_of[node] = self.plan(node)
-        return [Line(read[2], plan.value, [read[k] for k in plan.reads])]
+        return [Line(read[2], plan.value, list(map(read.__getitem__, plan.reads)))]
 
     def terms_call(self, function: str, node: Value, target: str) -> Line:
         """`target = function((t1, t2, ...))`: a kind's function of a max node's terms (max, first_max),
@@ -230,7 +232,7 @@ class Writer:
             if planned is not None:
                 plan, read = planned
                 for k, shape, reads in plan.impacts:
-                    term = (shape, [delta, *[read[r] for r in reads]])
+                    term = (shape, [delta, *map(read.__getitem__, reads)])
                     impacts.setdefault(node._y if k else x, []).append(term)
             elif node._op is SUM:
                 term = (passed, [delta])
