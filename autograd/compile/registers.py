@@ -22,6 +22,10 @@ def allocate(
     for k, line in enumerate(statements):
         last.update(dict.fromkeys(line.args, k))
     last.update(dict.fromkeys(outputs, len(statements)))
+    dying: list[list[str]] = [[] for _ in statements]  # per statement: the names it reads for the last time
+    for name, k in last.items():
+        if k < len(statements):
+            dying[k].append(name)
     free: list[str] = []
     registers: dict[str, str] = {}
     count = itertools.count()
@@ -34,9 +38,8 @@ def allocate(
     renamed = []
     for k, line in enumerate(statements):
         names = list(map(registers.__getitem__, line.args))
-        for name in set(line.args):
-            if last[name] == k:
-                free.append(registers.pop(name))
+        for name in dying[k]:
+            free.append(registers.pop(name))
         target = registers.get(line.target) or register(line.target)
         renamed.append(Line(target, line.shape, names))
         if last.get(line.target, -1) <= k:
