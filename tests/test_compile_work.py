@@ -13,6 +13,8 @@ from __future__ import annotations
 import builtins
 import importlib
 import inspect
+import os
+import subprocess
 import sys
 from collections import Counter
 from typing import Any
@@ -109,3 +111,24 @@ def test_compile_does_not_recurse_over_the_graph() -> None:
     finally:
         sys.setrecursionlimit(limit)
     assert compiled([1.0])[1] == [pytest.approx(1.0001**10_000)]
+
+
+def test_the_code_is_the_same_whatever_the_hash_seed() -> None:
+    script = (
+        "import importlib\n"
+        "from autograd import Value, compile\n"
+        "importlib.import_module('autograd.compile.chunks').LINES_PER_FUNCTION = 5\n"
+        "a, b = Value(2.0, 'a'), Value(-3.0, 'b')\n"
+        "y = a\n"
+        "for k in range(30):\n"
+        "    y = (y * b + a).tanh() + (a * y).relu() * b\n"
+        "print(''.join(compile(y, [a, b])._code.texts('floats')))\n"
+    )
+    codes = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(codes) == 1 and "def _chunk1" in codes.pop()

@@ -70,17 +70,17 @@ def _chunked(params: list[str], statements: list[Line], result: Line) -> list[Pi
     slots = {name: k for k, name in enumerate(params)}
     pieces = []
     for c, chunk in enumerate(chunks):
-        written: set[str] = set()
-        loads: dict[str, None] = {}  # read before written here: loaded from _v (an ordered set)
+        written: dict[str, None] = {}  # ordered sets: the code does not depend on the hash seed
+        loads: dict[str, None] = {}  # read before written here: loaded from _v
         for line in chunk:
             for name in line.args:
                 if name not in written:
                     loads[name] = None
-            written.add(line.target)
-        stores = {name for name in written if last_chunk.get(name, -1) > c}
+            written[line.target] = None
+        stores = [name for name in written if last_chunk.get(name, -1) > c]
         for name in stores:
             slots.setdefault(name, len(slots))
-        head, body, final = allocate(chunk, list(loads), stores)
+        head, body, final = allocate(chunk, list(loads), set(stores))
         start = [f"def _chunk{c}(_v, seed):"]
         start += [f"    {r} = _v[{slots[name]}]" for r, name in zip(head, loads)]
         end = [f"    _v[{slots[name]}] = {final[name]}" for name in sorted(stores, key=slots.__getitem__)]
