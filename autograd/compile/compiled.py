@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from autograd.arrays import ArrayKind, is_array
 from autograd.backward import seed_of
+from autograd.compile import rows
 from autograd.kinds import KINDS, ExactKind, FloatKind, Scalar, SymbolicKind, coerce, kind_of
 from autograd.value import Value
 
@@ -44,8 +46,14 @@ class Compiled:
         self._runs: dict[tuple[Any, str], Any] = {}
 
     def __call__(self, values: Sequence[Scalar], grad_output: Scalar = 1) -> tuple[Scalar, list[Scalar]]:
-        """(output, gradients) at `values`, one number per input in order; no Value changes."""
-        data = self._check(values)
+        """(output, gradients) at `values`, one number per input in order; no Value changes.
+
+        Where some values are 1-D numpy arrays of one length n (one number per row), the call runs the
+        n rows at once (`autograd.compile.rows`): the output and every gradient are arrays of n.
+        """
+        data, arrays = self._check(values)
+        if arrays:
+            return rows.call(self, data, grad_output)
         kind = kind_of(data[0]) if data else self._kind
         seed_kind = SymbolicKind if SymbolicKind in (kind, self._kind) else kind  # the output's kind
         seed = seed_of(grad_output, seed_kind, "a compiled call's grad_output")
@@ -56,8 +64,9 @@ class Compiled:
             out, grads = self._run(kind, "guarded")(data, seed)
         return out, grads
 
-    def _check(self, values: Sequence[Scalar]) -> list[Scalar]:
-        """The values as data (ints become floats), or a clear error that names the culprit."""
+    def _check(self, values: Sequence[Scalar]) -> tuple[list[Scalar], bool]:
+        """The values as data (ints become floats; arrays left for `rows` to check), and whether any is
+        an array; or a clear error that names the culprit."""
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
             raise TypeError(f"compiled(values) takes a sequence of numbers, not {type(values).__name__}")
         if len(values) != self.n_inputs:
@@ -65,29 +74,42 @@ class Compiled:
                 f"compiled(values) expects {self.n_inputs} values (one per input), got {len(values)}"
             )
         data = list(values)
+        arrays = False
         for i, v in enumerate(data):
             if type(v) is not float:
+                if is_array(v):  # checked by autograd.compile.rows
+                    arrays = True
+                    continue
                 if isinstance(v, (Value, bool)):
                     raise TypeError(f"value {i} is a {type(v).__name__}: pass numbers (v.data)")
                 try:
                     data[i] = coerce(v)
                 except TypeError:
                     raise TypeError(f"value {i} is a {type(v).__name__}, not a number") from None
-        return data
+        return data, arrays
 
     def _run(self, kind: Any, version: str) -> Any:
         """The generated function for this kind of data, in one version: "fast" (any number), "floats"
-        (every value a float: relu written inline), or "guarded" (every impact guarded)."""
-        if kind not in (FloatKind, ExactKind):
+        (every value a float: relu written inline), or "guarded" (every impact guarded).
+
+        Other kinds run the readable source, which calls the kind's functions (arrays: its impacts
+        written `guard(δ, local)` in the guarded version)."""
+        if kind is ArrayKind:
+            version = "rows guarded" if version == "guarded" else "source"
+        elif kind not in (FloatKind, ExactKind):
             version = "source"  # symbolic data: the readable source, which calls the kind's functions
         run = self._runs.get((kind, version))
         if run is None:
             codes = self._codes.get(version)
             if codes is None:
-                texts = [self.source] if version == "source" else self._texts[version]
+                texts = {"source": [self.source], "rows guarded": [rows.guarded(self.source)]}.get(version)
+                texts = texts or self._texts[version]
                 codes = [builtins.compile(text, "<compiled>", "exec") for text in texts]
                 self._codes[version] = codes
-            namespace = {**kind_namespace(kind), **self._constants}
+            constants = self._constants
+            if kind is ArrayKind:  # Fractions as floats; a symbolic constant is a TypeError
+                constants = {name: kind.constant(c) for name, c in constants.items()}
+            namespace = {**kind_namespace(kind), **constants}
             for code in codes:
                 exec(code, namespace)  # the code the writer wrote from the rules, names made safe
             run = self._runs[(kind, version)] = namespace["compiled"]
@@ -103,5 +125,5 @@ def kind_namespace(kind: Any) -> dict[str, Any]:
 
 
 NAMESPACE = frozenset(  # the names the generated code uses: no name made from a label may be one of them
-    {"values", "seed", "compiled"} | {name for kind in KINDS for name in kind_namespace(kind)}
+    {"values", "seed", "compiled"} | {name for kind in (*KINDS, ArrayKind) for name in kind_namespace(kind)}
 )
