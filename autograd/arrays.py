@@ -47,11 +47,6 @@ def _refuse(bad: Any, function: Callable[..., Any], *args: Any) -> None:
     raise ValueError(f"{function.__name__}{tuple(numbers)} fails at row {row}")
 
 
-def _where(mask: Any, yes: Any, no: Any) -> Any:
-    """np.where, with float64 results."""
-    return load_numpy().where(mask, yes, no).astype(float, copy=False)
-
-
 class ArrayKind(Kind):
     """Data that is a numpy float64 array (one number per row) or a float shared by every row."""
 
@@ -76,7 +71,7 @@ class ArrayKind(Kind):
         np = load_numpy()
         out = np.power(np.asarray(x, dtype=float), n)
         finite = np.isfinite(x) & np.isfinite(n)
-        pole = (x == 0) & (n < 0)
+        pole = (x == 0) & (n < 0) & np.isfinite(n)  # 0 ** -inf is inf, as in Python
         not_real = (x < 0) & finite & (np.floor(n) != n)
         _refuse(pole | not_real | (np.isinf(out) & finite), FloatKind.power, x, n)
         return out
@@ -86,23 +81,23 @@ class ArrayKind(Kind):
         """a · x^n: 0 where a = 0, a · +inf at the pole 0 ** negative; FloatKind's error at an overflow."""
         np = load_numpy()
         pole = (x == 0) & (n < 0)
-        quiet = pole | (a == 0)
+        quiet = np.logical_or(pole, a == 0)
         p = np.power(np.where(quiet, 1.0, x), n)
         _refuse(np.isinf(p) & ~quiet & np.isfinite(x) & np.isfinite(n), FloatKind.times_pow, a, x, n)
-        return _where(a == 0, a * 0, _where(pole, a * math.inf, a * p))
+        return np.where(a == 0, a * 0, np.where(pole, a * math.inf, a * p))
 
     @staticmethod
     def times_log(a: Scalar, x: Scalar) -> Scalar:
         """a · ln x: 0 where a = 0, NaN where x <= 0."""
         np = load_numpy()
         positive = x > 0
-        return _where(a == 0, a * 0, _where(positive, a * np.log(np.where(positive, x, 1.0)), math.nan))
+        return np.where(a == 0, a * 0, np.where(positive, a * np.log(np.where(positive, x, 1.0)), math.nan))
 
     @staticmethod
     def inverse(x: Scalar) -> Scalar:
         """1 / x, +inf where x is 0."""
-        zero = x == 0
-        return _where(zero, math.inf, 1 / load_numpy().where(zero, 1.0, x))
+        np, zero = load_numpy(), x == 0
+        return np.where(zero, math.inf, 1 / np.where(zero, 1.0, x))
 
     @staticmethod
     def exp(x: Scalar) -> Scalar:
@@ -161,13 +156,13 @@ class ArrayKind(Kind):
         """1 / (1 + e^-x) where x >= 0, e^x / (1 + e^x) elsewhere: FloatKind's formulas, row by row."""
         np = load_numpy()
         e = np.exp(np.where(x >= 0, -x, x))
-        return _where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
     @staticmethod
     def softplus(x: Scalar) -> Scalar:
         """max(x, 0) + ln(1 + e^-|x|), as FloatKind (NaN passes)."""
         np = load_numpy()
-        return _where(x > 0, x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+        return np.where(x > 0, x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
     @staticmethod
     def abs(x: Scalar) -> Scalar:
@@ -177,22 +172,23 @@ class ArrayKind(Kind):
     @staticmethod
     def sign(x: Scalar) -> Scalar:
         """1 where x > 0, -1 where x < 0, x · 0 elsewhere (±0, NaN passes)."""
-        return _where(x > 0, 1.0, _where(x < 0, -1.0, x * 0))
+        np = load_numpy()
+        return np.where(x > 0, 1.0, np.where(x < 0, -1.0, x * 0))
 
     @staticmethod
     def relu(x: Scalar) -> Scalar:
         """+0.0 where x < 0, else x (-0.0 and NaN pass)."""
-        return _where(x < 0, 0.0, x)
+        return load_numpy().where(x < 0, 0.0, x)
 
     @staticmethod
     def leaky_relu(x: Scalar, slope: Scalar) -> Scalar:
         """slope · x where x < 0, else x."""
-        return _where(x < 0, slope * x, x)
+        return load_numpy().where(x < 0, slope * x, x)
 
     @staticmethod
     def step(x: Scalar, low: Scalar = 0) -> Scalar:
         """`low` where x < 0, else 1 (the series' convention at 0; NaN gives 1)."""
-        return _where(x < 0, low, 1.0)
+        return load_numpy().where(x < 0, low, 1.0)
 
     @staticmethod
     def max(terms: Sequence[Scalar]) -> Scalar:
@@ -209,7 +205,7 @@ class ArrayKind(Kind):
     @staticmethod
     def guard(delta: Scalar, local: Scalar) -> Scalar:
         """The impact δ · local, 0 at the rows where local is exactly 0 (it passes nothing on, as eager)."""
-        return _where(local != 0, delta * local, 0.0)
+        return load_numpy().where(local != 0, delta * local, 0.0)
 
 
 def _first_max(terms: Sequence[Scalar]) -> tuple[Any, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 OURS, MICROGRAD = "impactgrad", "micrograd"
 COMPILED, HAND_WRITTEN, NUMPY = "impactgrad, compiled", "hand-written floats", "numpy matrices"
+VECTORISED = "impactgrad, vectorised"
 
 
 def seconds(t: float) -> str:
@@ -40,7 +41,9 @@ def times(r: float | None) -> str:
 # Every ratio is ours ÷ theirs (lower is better): (ours, theirs) per column of the table...
 COLUMNS = ((OURS, MICROGRAD), (OURS, HAND_WRITTEN))
 # ...and below it, on the moons step.
-STEP_RATIOS = ((OURS, MICROGRAD), (COMPILED, HAND_WRITTEN), (COMPILED, NUMPY))
+STEP_RATIOS = (
+    (OURS, MICROGRAD), (COMPILED, HAND_WRITTEN), (COMPILED, NUMPY), (VECTORISED, HAND_WRITTEN), (VECTORISED, NUMPY)
+)
 
 
 def summary(workload: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from test_compile import DOMAIN_ERRORS, all_used
 import autograd
 from autograd import Value, compile, grad
 from autograd.arrays import ArrayKind
+from autograd.kinds import FloatKind
 
 SPECIAL = st.sampled_from([0.0, -0.0, math.inf, -math.inf, math.nan, 1e308, -1e-320])
 ROW_VALUES = FLOAT_INPUTS | SPECIAL
@@ -220,3 +222,48 @@ def test_import_autograd_and_scalar_calls_do_not_import_numpy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+GRID = [-math.inf, -3.0, -1.0, -0.5, -0.0, 0.0, 1e-300, 0.5, 1.0, 2.0, 3.5, 800.0, math.inf, math.nan]
+FUNCTIONS = {  # each function of the kinds, with the number of operands it takes
+    "divide": 2, "power": 2, "times_pow": 3, "times_log": 2, "inverse": 1, "exp": 1, "log": 1, "log1p": 1,
+    "sqrt": 1, "sin": 1, "cos": 1, "tan": 1, "tanh": 1, "sigmoid": 1, "softplus": 1, "abs": 1, "sign": 1,
+    "relu": 1, "leaky_relu": 2, "step": 2,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_each_function_of_the_array_kind_is_floatkinds_at_every_element(name: str) -> None:
+    """Over a grid of special numbers (±0, ±inf, NaN, poles, overflows): each element equals FloatKind's
+    answer for its numbers, or the call raises FloatKind's error for the first failing element."""
+    arity = FUNCTIONS[name]
+    columns = [np.array(c) for c in zip(*itertools.product(GRID, repeat=arity))]
+    for start in range(0, len(columns[0]), 7):  # slices of 7 rows: the errors of most elements are met
+        part = [c[start : start + 7] for c in columns]
+        expected = []
+        for numbers in zip(*(c.tolist() for c in part)):
+            try:
+                expected.append(getattr(FloatKind, name)(*numbers))
+            except DOMAIN_ERRORS as error:
+                expected.append(error)
+        failing = [r for r, e in enumerate(expected) if isinstance(e, Exception)]
+        with np.errstate(all="ignore"):
+            if failing:
+                with pytest.raises(DOMAIN_ERRORS) as info:
+                    getattr(ArrayKind, name)(*part)
+                assert str(info.value) == f"{expected[failing[0]]} (row {failing[0]})"
+                continue
+            got = getattr(ArrayKind, name)(*part)
+        for g, e in zip(got, expected):
+            if not isinstance(e, complex):  # x^n of a negative x, n not an integer: forward's ** refuses it
+                assert near(g, e) and math.copysign(1, g) == math.copysign(1, e), (name, part, got, expected)
+
+
+def test_max_and_first_max_of_the_array_kind_choose_per_row_as_floatkind() -> None:
+    values = [-1.0, 0.0, -0.0, 2.0, math.nan, math.inf]
+    rows = list(itertools.product(values, repeat=3))
+    terms = [np.array(c) for c in zip(*rows)]
+    chosen = ArrayKind.first_max(terms)
+    got = ArrayKind.max(terms)
+    for r, row in enumerate(rows):
+        assert near(got[r], FloatKind.max(row)) and [c[r] for c in chosen] == list(FloatKind.first_max(row))
