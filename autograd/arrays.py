@@ -38,8 +38,9 @@ def _refuse(bad: Any, function: Callable[..., Any], *args: Any) -> None:
     if not np.any(bad):
         return
     shaped = np.broadcast_arrays(bad, *args)
-    row = int(np.argmax(shaped[0]))
-    numbers = [float(a.flat[row]) for a in shaped[1:]]
+    at = np.unravel_index(np.argmax(shaped[0]), shaped[0].shape)  # (a group's node,) row
+    row = int(at[-1]) if at else 0
+    numbers = [float(a[at]) for a in shaped[1:]]
     try:
         function(*numbers)
     except (ArithmeticError, ValueError) as error:

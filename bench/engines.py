@@ -189,10 +189,10 @@ class ImpactgradVectorised(Impactgrad):
         weights = [p.data for p in self.params]
         scale = 1.0 / len(xs)  # the mean: δ of each row's loss, the seed of the call
         losses, grads = self.compiled([*self.columns, *weights], scale)
-        data_loss = float(losses.sum()) * scale
-        reg_loss = ALPHA * sum(w * w for w in weights)
-        summed = self.np.sum(grads[len(self.columns):], axis=1) + 2 * ALPHA * self.np.array(weights)
-        return data_loss + reg_loss, summed.tolist()
+        w = self.np.array(weights)
+        loss = float(losses.sum()) * scale + ALPHA * float(w @ w)  # + α Σ w²
+        summed = self.np.sum(grads[len(self.columns) :], axis=1) + 2 * ALPHA * w
+        return loss, summed.tolist()
 
     def step(self, xs: list[list[float]], ys: list[float], lr: float) -> float:
         loss, grads = self.loss_and_grads(xs, ys)

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from autograd.arrays import ArrayKind, is_array
+from autograd.arrays import is_array
 from autograd.backward import seed_of
 from autograd.compile import rows
+from autograd.compile.levels import Plan
 from autograd.kinds import KINDS, ExactKind, FloatKind, Scalar, SymbolicKind, coerce, kind_of
 from autograd.value import Value
 
@@ -35,8 +36,10 @@ class Compiled:
         constants: dict[str, Scalar],
         n_inputs: int,
         kind: Any,
+        plan: Plan,
     ) -> None:
         self.source = source
+        self.plan = plan  # the nodes grouped by depth and op, for calls over arrays (`levels`)
         self.n_inputs = n_inputs
         self._constants = constants
         self._kind = kind
@@ -90,26 +93,17 @@ class Compiled:
 
     def _run(self, kind: Any, version: str) -> Any:
         """The generated function for this kind of data, in one version: "fast" (any number), "floats"
-        (every value a float: relu written inline), or "guarded" (every impact guarded).
-
-        Other kinds run the readable source, which calls the kind's functions (arrays: its impacts
-        written `guard(δ, local)` in the guarded version)."""
-        if kind is ArrayKind:
-            version = "rows guarded" if version == "guarded" else "source"
-        elif kind not in (FloatKind, ExactKind):
+        (every value a float: relu written inline), or "guarded" (every impact guarded)."""
+        if kind not in (FloatKind, ExactKind):
             version = "source"  # symbolic data: the readable source, which calls the kind's functions
         run = self._runs.get((kind, version))
         if run is None:
             codes = self._codes.get(version)
             if codes is None:
-                texts = {"source": [self.source], "rows guarded": [rows.guarded(self.source)]}.get(version)
-                texts = texts or self._texts[version]
+                texts = [self.source] if version == "source" else self._texts[version]
                 codes = [builtins.compile(text, "<compiled>", "exec") for text in texts]
                 self._codes[version] = codes
-            constants = self._constants
-            if kind is ArrayKind:  # Fractions as floats; a symbolic constant is a TypeError
-                constants = {name: kind.constant(c) for name, c in constants.items()}
-            namespace = {**kind_namespace(kind), **constants}
+            namespace = {**kind_namespace(kind), **self._constants}
             for code in codes:
                 exec(code, namespace)  # the code the writer wrote from the rules, names made safe
             run = self._runs[(kind, version)] = namespace["compiled"]
@@ -125,5 +119,5 @@ def kind_namespace(kind: Any) -> dict[str, Any]:
 
 
 NAMESPACE = frozenset(  # the names the generated code uses: no name made from a label may be one of them
-    {"values", "seed", "compiled"} | {name for kind in (*KINDS, ArrayKind) for name in kind_namespace(kind)}
+    {"values", "seed", "compiled"} | {name for kind in KINDS for name in kind_namespace(kind)}
 )

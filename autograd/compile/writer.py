@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd.backward import topological_order
+from autograd.compile import levels
 from autograd.compile.compiled import NAMESPACE, Compiled
 from autograd.compile.forms import Form, form
 from autograd.compile.fuse import fused
@@ -101,7 +102,8 @@ class Writer:
         source = readable(params, forward, backward, result)
         texts = fused(params, forward, backward, result)
         del forward, backward  # before Python compiles the code: memory stays linear and small
-        return Compiled(source, texts, self.constants, len(self.inputs), kind_of(self.output.data))
+        plan = levels.plan(self.order, self.live, self.inputs, self.output)  # for calls over arrays
+        return Compiled(source, texts, self.constants, len(self.inputs), kind_of(self.output.data), plan)
 
     def operand(self, v: Any, line: Line) -> str:
         """The text of an operand in `line`: a field for a live node (added to its args), else a constant:
