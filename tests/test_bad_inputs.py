@@ -68,6 +68,18 @@ def compiled_square() -> autograd.Compiled:
     return autograd.compile(x * x, [x])
 
 
+def compiled_product() -> autograd.Compiled:
+    """x * y compiled, x and y its inputs."""
+    x, y = Value(3.0, "x"), Value(2.0, "y")
+    return autograd.compile(x * y, [x, y])
+
+
+def compiled_log() -> autograd.Compiled:
+    """log(x) compiled, x its input."""
+    x = Value(3.0, "x")
+    return autograd.compile(x.log(), [x])
+
+
 # (id, the call, the exception type, a word the message must contain)
 BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     # the engine (issue 10)
@@ -89,6 +101,20 @@ BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("compiled seed a str", lambda: compiled_square()([3.0], "x"), TypeError, "grad_output"),
     ("compiled seed None", lambda: compiled_square()([3.0], None), TypeError, "NoneType"),
     ("compiled seed a bool", lambda: compiled_square()([3.0], True), TypeError, "bool"),
+    # a batch in one call: arrays of rows (issue 23)
+    ("compiled arrays of two lengths", lambda: compiled_product()([np.ones(3), np.ones(2)]), ValueError,
+     "2 rows, value 0 of 3"),
+    ("compiled 2-D array", lambda: compiled_product()([np.ones((2, 2)), 1.0]), ValueError, "2-D"),
+    ("compiled empty array", lambda: compiled_product()([1.0, np.array([])]), ValueError, "empty"),
+    ("compiled object array", lambda: compiled_product()([np.array([1, "a"], dtype=object), 1.0]), TypeError,
+     "value 0 is an array of object"),
+    ("compiled bool array", lambda: compiled_product()([np.array([True]), 1.0]), TypeError, "array of bool"),
+    ("compiled array seed", lambda: compiled_product()([np.ones(2), 1.0], np.ones(2)), TypeError,
+     "grad_output"),
+    ("compiled row out of log's domain", lambda: compiled_log()([np.array([1.0, -1.0])]), ValueError,
+     "(row 1)"),
+    ("Value of an array", lambda: Value(np.ones(2)), TypeError, "ndarray"),
+    ("Value times an array", lambda: Value(1.0) * np.ones(2), TypeError, "Value"),
     ("grad of a number", lambda: grad(1.0, [Value(1.0)]), TypeError, "output"),  # type: ignore[call-overload]
     ("grad wrt a number", lambda: grad(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
     ("hessian wrt a number", lambda: hessian(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
