@@ -37,9 +37,8 @@ class Group:
 class Plan:
     """The groups of a graph, in order, and where its inputs, constants and output sit in the table."""
 
-    size: int  # rows of the table: one per input, node and constant
-    inputs: list[int]
-    constants: list[int]
+    size: int  # rows of the table: the inputs first, then the groups' nodes, then the constants last
+    n_inputs: int
     constant_data: list[Scalar]
     groups: list[Group]
     output: int
@@ -62,16 +61,14 @@ def plan(order: list[Value], live: set[Value], inputs: list[Value], output: Valu
     for key in keys:
         for node in by_key[key]:
             rows[node] = len(rows)
-    constants: list[int] = []
     constant_data: list[Scalar] = []
 
     def row(v: Any) -> int:
         """The table's row of an operand: a live node's, or a row of its own for a constant."""
         if isinstance(v, Value) and v in live:
             return rows[v]
-        constants.append(len(rows) + len(constants))
         constant_data.append(v.data if isinstance(v, Value) else v)
-        return constants[-1]
+        return len(rows) + len(constant_data) - 1
 
     groups = []
     for _, op, values in keys:
@@ -85,7 +82,7 @@ def plan(order: list[Value], live: set[Value], inputs: list[Value], output: Valu
         start = rows[nodes[0]]
         groups.append(Group(op, start, start + len(nodes), operands, values))
     out = rows[output] if output in live else row(output)
-    return Plan(len(rows) + len(constants), [rows[x] for x in inputs], constants, constant_data, groups, out)
+    return Plan(len(rows) + len(constant_data), len(inputs), constant_data, groups, out)
 
 
 def run(plan: Plan, data: list[Any], arrays: list[int], seed: float, n: int) -> tuple[Any, Any]:
@@ -99,7 +96,7 @@ def run(plan: Plan, data: list[Any], arrays: list[int], seed: float, n: int) -> 
     table = np.empty((plan.size, n))
     table[: len(data)] = np.array([v if type(v) is float else 0.0 for v in data])[:, None]
     table[arrays] = np.array([data[i] for i in arrays])  # input i is the table's row i
-    table[plan.constants] = constants
+    table[len(table) - len(constants) :] = constants  # the constants are the table's last rows
     gathered: list[list[Any]] = []  # the operands of each group, for its local derivatives
     for group, step in zip(plan.groups, steps):
         here = slice(group.start, group.stop)
@@ -141,7 +138,7 @@ def _backward(
             for scatter, rule, value in zip(step.scatter, (group.op.dx, group.op.dy), group.values):
                 if value and rule is not None:
                     scatter.add(flow, impact(delta, rule(ArrayKind, *args, table[here])))
-    return flow[plan.inputs]
+    return flow[: plan.n_inputs].copy()  # input i is row i
 
 
 def _times(delta: Any, local: Any) -> Any:
@@ -155,7 +152,7 @@ class _Scatter:
     def __init__(self, targets: Any) -> None:
         np = load_numpy()
         self.order = None
-        self.targets, self.starts = targets, None
+        self.targets, self.starts = _rows(targets), None
         if len(np.unique(targets)) < len(targets):  # shared: sorted, then summed run by run (reduceat)
             self.order = np.argsort(targets, kind="stable")
             self.targets, self.starts = np.unique(targets[self.order], return_index=True)
@@ -177,5 +174,13 @@ class _Step:
             self.gather: Any = np.array(group.operands, dtype=np.intp)  # nodes × terms
             self.scatter = [_Scatter(self.gather.reshape(-1))]
         else:
-            self.gather = [np.array(rows, dtype=np.intp) for rows in group.operands]
-            self.scatter = [_Scatter(rows) for rows in self.gather]
+            rows = [np.array(operand, dtype=np.intp) for operand in group.operands]
+            self.gather = [_rows(r) for r in rows]
+            self.scatter = [_Scatter(r) for r in rows]
+
+
+def _rows(rows: Any) -> Any:
+    """The index of rows: a slice where they are consecutive (a view, no copy), else the array itself."""
+    if len(rows) and (rows == load_numpy().arange(rows[0], rows[0] + len(rows))).all():
+        return slice(int(rows[0]), int(rows[0]) + len(rows))
+    return rows
