@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ops import OPS
 from strategies import FLOAT_INPUTS, FLOAT_OPS, Program, evaluate, programs
-from test_compile import DOMAIN_ERRORS, all_used
+from test_compile import DOMAIN_ERRORS, USER_OPS, all_used
 
 import autograd
 from autograd import Value, compile, grad
@@ -258,3 +258,20 @@ def test_max_and_first_max_of_the_array_kind_choose_per_row_as_floatkind() -> No
     got = ArrayKind.max(terms)
     for r, row in enumerate(rows):
         assert near(got[r], FloatKind.max(row)) and [c[r] for c in chosen] == list(FloatKind.first_max(row))
+
+
+@pytest.mark.parametrize("op", USER_OPS, ids=lambda op: op.name)
+def test_a_users_op_runs_per_row_as_a_built_in(op: autograd.Op) -> None:
+    def build(a: Value, b: Value) -> Value:
+        return (op(a) if op.arity == 1 else op(a, b)) * b
+
+    x, y = Value(0.5, "x"), Value(1.5, "y")
+    compiled = compile(build(x, y), [x, y])
+    xs, ys = np.array([-2.0, 0.0, 0.5, 3.0]), np.array([1.5, -1.0, 0.0, 2.0])
+    rows = [[float(a), float(b)] for a, b in zip(xs, ys)]
+    expected = []
+    for row in rows:
+        leaves = [Value(v) for v in row]
+        out = build(*leaves)
+        expected.append((out.data, grad(out, leaves)))
+    agrees_row_by_row(compiled, rows, [xs, ys], expected, True)
