@@ -129,23 +129,17 @@ class ArrayKind(Kind):
     @staticmethod
     def sin(x: Scalar) -> Scalar:
         """sin x, or FloatKind's error at the first row where x is ±inf."""
-        np = load_numpy()
-        _refuse(np.isinf(x), FloatKind.sin, x)
-        return np.sin(x)
+        return _periodic(load_numpy().sin, FloatKind.sin, x)
 
     @staticmethod
     def cos(x: Scalar) -> Scalar:
         """cos x, or FloatKind's error at the first row where x is ±inf."""
-        np = load_numpy()
-        _refuse(np.isinf(x), FloatKind.cos, x)
-        return np.cos(x)
+        return _periodic(load_numpy().cos, FloatKind.cos, x)
 
     @staticmethod
     def tan(x: Scalar) -> Scalar:
         """tan x, or FloatKind's error at the first row where x is ±inf."""
-        np = load_numpy()
-        _refuse(np.isinf(x), FloatKind.tan, x)
-        return np.tan(x)
+        return _periodic(load_numpy().tan, FloatKind.tan, x)
 
     @staticmethod
     def tanh(x: Scalar) -> Scalar:
@@ -207,6 +201,12 @@ class ArrayKind(Kind):
     def guard(delta: Scalar, local: Scalar) -> Scalar:
         """The impact δ · local, 0 at the rows where local is exactly 0 (it passes nothing on, as eager)."""
         return load_numpy().where(local != 0, delta * local, 0.0)
+
+
+def _periodic(function: Callable[[Any], Any], floats: Callable[[float], float], x: Scalar) -> Scalar:
+    """sin, cos or tan of each row, or FloatKind's error (`floats`) at the first row where x is ±inf."""
+    _refuse(load_numpy().isinf(x), floats, x)
+    return function(x)
 
 
 def _first_max(terms: Sequence[Scalar]) -> tuple[Any, Any]:

@@ -147,7 +147,7 @@ class ImpactgradCompiled(Impactgrad):
         return self.compiled([p.data for p in self.params])
 
     def step(self, xs: list[list[float]], ys: list[float], lr: float) -> float:
-        loss, grads = self.compiled([p.data for p in self.params])
+        loss, grads = self.loss_and_grads(xs, ys)
         for p, g in zip(self.params, grads):
             p.grad = g
         self.optimizer.lr = lr
@@ -164,14 +164,12 @@ class ImpactgradCompiled(Impactgrad):
         raise NotImplementedError
 
 
-class ImpactgradVectorised(Impactgrad):
+class ImpactgradVectorised(ImpactgradCompiled):
     """impactgrad with one row's loss traced once (inputs: the row's two numbers and its target, then the
     weights) and replayed on all the rows in one call over numpy arrays; each weight's per-row
     gradients summed, the L2 term's gradient 2·α·w added as the eager step's backward gives it."""
 
     name = "impactgrad, vectorised"
-    nodes_per_step = 0
-    backward_memory = False
 
     def prepare(self, xs: list[list[float]], ys: list[float]) -> float:
         import numpy
@@ -193,23 +191,6 @@ class ImpactgradVectorised(Impactgrad):
         loss = float(losses.sum()) * scale + ALPHA * float(w @ w)  # + α Σ w²
         summed = self.np.sum(grads[len(self.columns) :], axis=1) + 2 * ALPHA * w
         return loss, summed.tolist()
-
-    def step(self, xs: list[list[float]], ys: list[float], lr: float) -> float:
-        loss, grads = self.loss_and_grads(xs, ys)
-        for p, g in zip(self.params, grads):
-            p.grad = g
-        self.optimizer.lr = lr
-        self.optimizer.step()
-        return loss
-
-    def forward(self, xs: list[list[float]], graph: bool) -> list[float]:
-        raise NotImplementedError  # the vectorised call is a training step: inference is eager's
-
-    def chain(self, n: int) -> float:
-        raise NotImplementedError
-
-    def wide(self, n: int) -> float:
-        raise NotImplementedError
 
 
 class Micrograd(Engine):
