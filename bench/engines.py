@@ -189,7 +189,7 @@ class ImpactgradVectorised(ImpactgradCompiled):
         losses, grads = self.compiled([*self.columns, *weights], scale)
         w = self.np.array(weights)
         loss = float(losses.sum()) * scale + ALPHA * float(w @ w)  # + α Σ w²
-        summed = self.np.sum(grads[len(self.columns) :], axis=1) + 2 * ALPHA * w
+        summed = grads[len(self.columns) :].sum(axis=1) + 2 * ALPHA * w  # each weight's rows summed
         return loss, summed.tolist()
 
 

@@ -54,7 +54,7 @@ def agrees_row_by_row(compiled: autograd.Compiled, rows: list[list[float]], valu
             assert row in errors  # (the compiled order of nodes may meet another of the row's errors first)
         return
     out, grads = compiled(values)
-    assert out.shape == (len(rows),) and all(g.shape == (len(rows),) and g.dtype == float for g in grads)
+    assert out.shape == (len(rows),) and grads.shape == (len(values), len(rows)) and grads.dtype == float
     for r, (eager_out, eager_grads) in enumerate(expected):
         assert near(out[r], eager_out), (r, out[r], eager_out)
         assert all(near(g[r], e) for g, e in zip(grads, eager_grads)), (r, [g[r] for g in grads], eager_grads)

@@ -52,7 +52,8 @@ class Compiled:
         """(output, gradients) at `values`, one number per input in order; no Value changes.
 
         Where some values are 1-D numpy arrays of one length n (one number per row), the call runs the
-        n rows at once (`autograd.compile.rows`): the output and every gradient are arrays of n.
+        n rows at once (`autograd.compile.rows`): the output is an array of n, the gradients one array
+        of inputs × n (grads[i], input i's gradient at each row, is an array of n).
         """
         data, arrays = self._check(values)
         if arrays:

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from autograd.compile.compiled import Compiled
 
 
-def call(compiled: Compiled, data: list[Any], grad_output: Scalar) -> tuple[Any, list[Any]]:
-    """(output, gradients) of the rows of `data`: the output and each gradient a float64 array of n."""
+def call(compiled: Compiled, data: list[Any], grad_output: Scalar) -> tuple[Any, Any]:
+    """(output, gradients) of the rows of `data`: the output a float64 array of n, the gradients one
+    float64 array of inputs × n (grads[i]: input i's gradient at every row; sum a row for a weight)."""
     np = load_numpy()
     data, arrays, n = _rows(data)
     seed = seed_of(grad_output, ArrayKind, "a compiled call's grad_output")
@@ -30,7 +31,7 @@ def call(compiled: Compiled, data: list[Any], grad_output: Scalar) -> tuple[Any,
     except FloatingPointError:
         _raise_first_failing_row(compiled, data, n, seed)
         raise
-    return out, list(grads)
+    return out, grads
 
 
 def _rows(data: list[Any]) -> tuple[list[Any], list[int], int]:
