@@ -167,7 +167,8 @@ class ImpactgradCompiled(Impactgrad):
 class ImpactgradVectorised(ImpactgradCompiled):
     """impactgrad with one row's loss traced once (inputs: the row's two numbers and its target, then the
     weights) and replayed on all the rows in one call over numpy arrays; each weight's per-row
-    gradients summed, the L2 term's gradient 2·α·w added as the eager step's backward gives it."""
+    gradients summed, the L2 term's gradient 2·α·w added as the eager step's backward gives it. The
+    weights are held as one numpy array, as a user of array calls holds them: SGD is w -= lr·δw."""
 
     name = "impactgrad, vectorised"
 
@@ -179,18 +180,25 @@ class ImpactgradVectorised(ImpactgradCompiled):
         row_loss = (1 - self.model(row)[0] * target).relu()  # nn.hinge on one row: max(0, 1 - y·score)
         self.compiled = self.ag.compile(row_loss, [*row, target, *self.params])
         seconds = time.perf_counter() - start
-        self.np = numpy
         self.columns = [numpy.array(column, dtype=float) for column in (*zip(*xs), ys)]
+        self.w = numpy.array([p.data for p in self.params])
         return seconds
 
-    def loss_and_grads(self, xs: list[list[float]], ys: list[float]) -> tuple[float, list[float]]:
-        weights = [p.data for p in self.params]
-        scale = 1.0 / len(xs)  # the mean: δ of each row's loss, the seed of the call
-        losses, grads = self.compiled([*self.columns, *weights], scale)
-        w = self.np.array(weights)
+    def _loss_and_grads(self) -> tuple[float, Any]:
+        """The loss and the weights' gradients (an array) at the prepared rows."""
+        w, scale = self.w, 1.0 / len(self.columns[0])  # the mean: δ of each row's loss, the call's seed
+        losses, grads = self.compiled([*self.columns, *w.tolist()], scale)
         loss = float(losses.sum()) * scale + ALPHA * float(w @ w)  # + α Σ w²
-        summed = grads[len(self.columns) :].sum(axis=1) + 2 * ALPHA * w  # each weight's rows summed
-        return loss, summed.tolist()
+        return loss, grads[len(self.columns) :].sum(axis=1) + 2 * ALPHA * w  # each weight's rows summed
+
+    def loss_and_grads(self, xs: list[list[float]], ys: list[float]) -> tuple[float, list[float]]:
+        loss, grads = self._loss_and_grads()
+        return loss, grads.tolist()
+
+    def step(self, xs: list[list[float]], ys: list[float], lr: float) -> float:
+        loss, grads = self._loss_and_grads()
+        self.w -= lr * grads
+        return loss
 
 
 class Micrograd(Engine):

@@ -113,3 +113,19 @@ def test_measure_takes_its_medians_over_every_pools_rounds() -> None:
     assert result["a"]["runs"] == [1.0, 2.0, 9.0, 9.0] and result["a"]["median"] == 5.5
     assert result["b"]["min"] == 10.0 and result["b"]["max"] == 40.0 and result["b"]["median"] == 20.0
     assert first.asked == ["a", "b", "b", "a"] and second.asked == ["a", "b", "b", "a"]  # the start rotates
+
+
+def test_the_vectorised_engine_takes_the_hand_written_step() -> None:
+    pytest.importorskip("numpy")
+    engines, run = _bench("engines"), _bench("run")
+    layers, xs, ys = run.moons_layers(30)
+    hand, vectorised = engines.HandWritten(), engines.ImpactgradVectorised()
+    for engine in (hand, vectorised):
+        engine.load(layers)
+        engine.prepare(xs, ys)
+    both = [("hand", hand.loss_and_grads(xs, ys)), ("vectorised", vectorised.loss_and_grads(xs, ys))]
+    assert engines.agree(both) == []
+    for _ in range(3):
+        assert vectorised.step(xs, ys, 0.05) == pytest.approx(hand.step(xs, ys, 0.05), abs=1e-12)
+    after = [("hand", hand.loss_and_grads(xs, ys)), ("vectorised", vectorised.loss_and_grads(xs, ys))]
+    assert engines.agree(after) == []
