@@ -63,19 +63,23 @@ def test_every_ratio_is_ours_over_theirs() -> None:
         assert f"{theirs} ÷" not in text and f"{theirs} ÷" not in line  # never theirs over ours
 
 
-def test_numpy_matrices_take_the_hand_written_step() -> None:
+@pytest.mark.parametrize("name", ["NumpyMatrices", "ImpactgradVectorised"])
+def test_array_engines_take_the_hand_written_step(name: str) -> None:
     pytest.importorskip("numpy")
     engines, run = _bench("engines"), _bench("run")
     layers, xs, ys = run.moons_layers(30)
-    hand, matrices = engines.HandWritten(), engines.NumpyMatrices()
-    for engine in (hand, matrices):
+    hand, arrays = engines.HandWritten(), getattr(engines, name)()
+    for engine in (hand, arrays):
         engine.load(layers)
         engine.prepare(xs, ys)
-    both = [("hand", hand.loss_and_grads(xs, ys)), ("numpy", matrices.loss_and_grads(xs, ys))]
+    both = [("hand", hand.loss_and_grads(xs, ys)), (name, arrays.loss_and_grads(xs, ys))]
     assert engines.agree(both) == []
     for _ in range(3):
-        assert matrices.step(xs, ys, 0.05) == pytest.approx(hand.step(xs, ys, 0.05), abs=1e-12)
-    assert matrices.forward(xs, graph=False) == pytest.approx(hand.forward(xs, graph=False), abs=1e-12)
+        assert arrays.step(xs, ys, 0.05) == pytest.approx(hand.step(xs, ys, 0.05), abs=1e-12)
+    after = [("hand", hand.loss_and_grads(xs, ys)), (name, arrays.loss_and_grads(xs, ys))]
+    assert engines.agree(after) == []
+    if name == "NumpyMatrices":
+        assert arrays.forward(xs, graph=False) == pytest.approx(hand.forward(xs, graph=False), abs=1e-12)
 
 
 def _bench(name: str) -> Any:
@@ -113,19 +117,3 @@ def test_measure_takes_its_medians_over_every_pools_rounds() -> None:
     assert result["a"]["runs"] == [1.0, 2.0, 9.0, 9.0] and result["a"]["median"] == 5.5
     assert result["b"]["min"] == 10.0 and result["b"]["max"] == 40.0 and result["b"]["median"] == 20.0
     assert first.asked == ["a", "b", "b", "a"] and second.asked == ["a", "b", "b", "a"]  # the start rotates
-
-
-def test_the_vectorised_engine_takes_the_hand_written_step() -> None:
-    pytest.importorskip("numpy")
-    engines, run = _bench("engines"), _bench("run")
-    layers, xs, ys = run.moons_layers(30)
-    hand, vectorised = engines.HandWritten(), engines.ImpactgradVectorised()
-    for engine in (hand, vectorised):
-        engine.load(layers)
-        engine.prepare(xs, ys)
-    both = [("hand", hand.loss_and_grads(xs, ys)), ("vectorised", vectorised.loss_and_grads(xs, ys))]
-    assert engines.agree(both) == []
-    for _ in range(3):
-        assert vectorised.step(xs, ys, 0.05) == pytest.approx(hand.step(xs, ys, 0.05), abs=1e-12)
-    after = [("hand", hand.loss_and_grads(xs, ys)), ("vectorised", vectorised.loss_and_grads(xs, ys))]
-    assert engines.agree(after) == []
