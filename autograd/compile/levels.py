@@ -23,8 +23,8 @@ from autograd.value import Value
 @dataclass(slots=True)
 class Group:
     """Nodes of one op at one depth: their rows of the table are start..stop; `operands[p]` are the rows
-    of operand p of each node (for sum and max: a list of the terms' rows per node); `values[p]` whether
-    operand p is a node (it takes a learning flow)."""
+    of operand p of each node and `values[p]` whether operand p is a node (it takes a learning flow);
+    for sum and max, `operands` holds the terms' rows per node and `values` the number of terms."""
 
     op: Op
     start: int
