@@ -33,15 +33,17 @@ def fit(
 ) -> list[Scalar]:
     """Gradient descent: per batch of n rows, back-propagate Loss/n for each row, sum the δw, step.
 
-    Rows are taken in order. Every row is checked before the first update, inputs and targets (a
-    built-in loss's targets by its own rule: hinge ±1, cross_entropy a class index in range or
-    probabilities); a bad one is named by its index and leaves the model unchanged. Returns the loss
-    history: per epoch, the mean loss of the rows as they were met (before the update of their batch).
-    The progress bar is a widget in Jupyter. With `compile`, a row's graph is traced once per shape of
-    row and replayed (`autograd.compile`): the same weights and history, faster; a model whose
-    replay would differ (BatchNorm's running statistics) is refused.
-    The model's graph must then have the same structure for every row (data-dependent branches such as
-    relu are fine; Python `if`s on the data are not).
+    Rows are taken in order. A model that holds BatchNorm takes each batch through at once (one
+    backward of Σ Loss/n, its running statistics moved once per batch, as PyTorch's model.train()
+    loop); it needs batches of more than one row. Every row is checked before the first update, inputs
+    and targets (a built-in loss's targets by its own rule: hinge ±1, cross_entropy a class index in
+    range or probabilities); a bad one is named by its index and leaves the model unchanged. Returns
+    the loss history: per epoch, the mean loss of the rows as they were met (before the update of their
+    batch). The progress bar is a widget in Jupyter. With `compile`, a row's graph (a BatchNorm model:
+    the batch's) is traced once per shape and replayed (`autograd.compile`): the same weights, history
+    and running statistics, faster. The model's graph must then have the same structure for every row
+    (data-dependent branches such as relu are fine; Python `if`s on the data are not: a layer that says
+    so with `compiles = False` is refused).
     """
     refuse_unordered("fit", inputs)
     refuse_unordered("fit", targets)
@@ -61,6 +63,10 @@ def fit(
         _check_batches(type(norms[0]).__name__, batch_size, len(inputs))
     outputs = _outputs(model, inputs[0], batched=bool(norms))
     _check_targets(outputs, targets, loss)
+    frozen = [m for m in model.modules() if not m.compiles]
+    if compile and frozen:
+        raise ValueError(f"fit(compile=True) cannot train a model with {type(frozen[0]).__name__}: "
+                         f"{frozen[0].compile_refusal}; train it eagerly (compile=False)")
     learn: _Learner
     if norms:
         learn = _CompiledBatches(model, loss, optimizer, outputs) if compile else _EagerBatches(model, loss)
@@ -211,10 +217,6 @@ class _CompiledRows:
     weights and the row's numbers."""
 
     def __init__(self, model: Module, loss: Loss, optimizer: Optimizer) -> None:
-        frozen = [m for m in model.modules() if not m.compiles]
-        if frozen:
-            raise ValueError(f"fit(compile=True) cannot train a model with {type(frozen[0]).__name__}: "
-                             f"{frozen[0].compile_refusal}; train it eagerly (compile=False)")
         self.model, self.loss, self.params = model, loss, optimizer.params
         self.graphs: dict[tuple[Any, Any], Compiled] = {}
 

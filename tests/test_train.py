@@ -42,6 +42,7 @@ from nn import (
     to_torch,
 )
 from nn.data import moons, seed_example
+from nn.module import apply
 from nn.train import Loss
 
 
@@ -311,3 +312,24 @@ def test_a_batch_norm_model_compiles_one_graph_per_batch_shape(monkeypatch: pyte
     fit(model, rows(8), [0, 1, 1, 0, 1, 1, 0, 0], cross_entropy, SGD(model.parameters(), 0.1), 3, 3,
         progress=False, compile=True)
     assert len(traced) == 2  # batches of 3 (classes differ: one-hot numbers, one graph) and the last of 2
+
+
+class Chooser(Module):
+    """A layer of a user's own whose graph's structure depends on the data (a Python if)."""
+
+    compiles = False
+
+    def forward(self, x: Any) -> Any:
+        return apply(lambda v: v * 2 if v.data > 0 else v, x)  # a row, or a batch of rows
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_a_layer_that_does_not_compile_is_refused_by_fit_compiled_saying_why(batch_norm: bool) -> None:
+    model = dense(Chooser(), *([BatchNorm1D(4)] if batch_norm else []))
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match="cannot train a model with Chooser: its graph's structure depends"):
+        fit(model, rows(4), [[0.0, 1.0]] * 4, mse, SGD(model.parameters(), 0.1), 1, 2, progress=False,
+            compile=True)
+    assert [p.data for p in model.parameters()] == before
+    fit(model, rows(4), [[0.0, 1.0]] * 4, mse, SGD(model.parameters(), 0.1), 1, 2, progress=False)
+    assert [p.data for p in model.parameters()] != before  # it trains eagerly
