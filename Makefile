@@ -9,7 +9,7 @@ comma  := ,
 # What each target installs (extras of pyproject.toml, joined by +): the demo only what it imports.
 DEMO  := explore
 LAB   := notebook+data+torch
-BENCH := bench+torch
+BENCH := bench+torch+data
 DOCS  := docs
 TEST  := dev+notebook+data+browser+torch+bench+docs
 installed = $(VENV)/.installed-$(1)-$(SUM)

@@ -51,6 +51,55 @@ def summary(workload: dict[str, Any]) -> str:
     return medians + (f"; {ratios}" if ratios else "")
 
 
+def digits_epochs(digits: dict[str, Any]) -> dict[str, float] | None:
+    """fit on the digits, from the medians: the eager epoch, the compiled epoch (two epochs less one), the
+    compile (one compiled epoch less the compiled epoch) and the first compiled epoch (compile included)."""
+    one, two = digits["one epoch"], digits["two epochs"]
+    if OURS not in one or COMPILED not in one or COMPILED not in two:
+        return None
+    first = one[COMPILED]["median"]
+    epoch = two[COMPILED]["median"] - first
+    return {"eager": one[OURS]["median"], "compiled": epoch, "compile": first - epoch, "first": first}
+
+
+def digits_summary(digits: dict[str, Any]) -> str:
+    """fit on the digits in a line: the epochs eager and compiled, the compile, the two ratios."""
+    found = digits_epochs(digits)
+    if found is None:
+        return "no engine fits the digits both ways"
+    return (
+        f"epoch eager {seconds(found['eager'])}, compiled {seconds(found['compiled'])} "
+        f"({times(found['compiled'] / found['eager'])}), compile {seconds(found['compile'])}; "
+        f"first compiled epoch ÷ epoch eager {times(found['first'] / found['eager'])}"
+    )
+
+
+def digits_table(digits: dict[str, Any]) -> list[str]:
+    """fit on the digits: one and two epochs per engine, then the compiled epoch and compile they give."""
+    lines = [
+        "",
+        f"fit on the digits: {digits['rows']} training images, notebook 09's model (Conv2D 8x3x3 → "
+        f"BatchNorm2D → ReLU → MaxPool2D → Linear), Adam (lr {digits['lr']}), batches of "
+        f"{digits['batch_size']}, each run from a fresh model:",
+        "",
+        "| engine | 1 epoch | 2 epochs | mean loss of the last epoch |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, stats in digits["one epoch"].items():
+        two = digits["two epochs"].get(name)
+        lines.append(f"| {name} | {cell(stats)} | {cell(two)} | {stats['result']:.6g} |")
+    found = digits_epochs(digits)
+    if found is not None:
+        lines += [
+            "",
+            f"- epoch compiled (2 epochs − 1) ÷ epoch eager = {seconds(found['compiled'])} ÷ "
+            f"{seconds(found['eager'])} = {times(found['compiled'] / found['eager'])}",
+            f"- compile (1 epoch compiled − epoch compiled) = {seconds(found['compile'])}; "
+            f"(epoch compiled + compile) ÷ epoch eager = {times(found['first'] / found['eager'])}",
+        ]
+    return lines
+
+
 def agreement(errors: list[str]) -> str:
     """What the agreement check found, in a line."""
     return f"{len(errors)} disagreements (listed below)" if errors else "all engines agree to 1e-9"
@@ -116,6 +165,8 @@ def markdown(document: dict[str, Any]) -> str:
     found = [(a, b, ratio(step, a, b)) for a, b in STEP_RATIOS]
     lines += ["", "moons_step, ours ÷ theirs (lower is better):", ""]
     lines += [f"- {a} ÷ {b} = {times(r)}" for a, b, r in found if r is not None]
+    if "digits" in document:
+        lines += digits_table(document["digits"])
     memory = document["memory"]
     lines += [
         "",

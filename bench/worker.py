@@ -92,6 +92,11 @@ class Runner:
         """One training step: forward, backward, SGD update."""
         return _timed(self.engine.step, self.xs, self.ys, lr)
 
+    def digits_fit(self, rows: int | None, epochs: int) -> Timing:
+        """fit on the digits for `epochs`, from a fresh model: compiling included where fit compiles."""
+        self.engine.load_digits(rows)
+        return _timed(self.engine.fit_digits, epochs)
+
     def forward(self, graph: bool) -> Timing:
         """The moons MLP on all rows, with a graph or without (inference)."""
         return _timed(self.engine.forward, self.xs, graph)
