@@ -49,14 +49,14 @@ class Sizes:
     big_samples: int = 1720  # the moons step on this many rows: a graph of about 650,000 nodes (646,013)
     moons_pools: int = 3  # the moons step is timed in this many sets of fresh processes (see moons_step)
     digits_rows: int | None = None  # fit on the digits: this many training images (None: all of them)
-    digits_repeats: int = 3  # an eager epoch on all of them takes about a minute
+    digits_repeats: int = 3  # an eager epoch on all of them takes about a minute, a compile half of one
 
     @classmethod
     def quick(cls) -> Sizes:
         """Small and few: seconds, not minutes."""
         return cls(
             repeats=2, chains=(10**3, 10**4), long_chain_repeats=2, wide=10**4, memory_chain=10**4,
-            big_samples=200, moons_pools=2, digits_rows=64,
+            big_samples=200, moons_pools=2, digits_rows=64, digits_repeats=1,
         )
 
 
@@ -124,16 +124,15 @@ def check_agreement(pool: Engines, sizes: Sizes) -> list[str]:
 
 
 def measure(
-    pools: Engines | list[Engines], method: str, args: tuple[Any, ...], repeats: int,
-    names: list[str] | None = None,
+    pools: Engines | list[Engines], method: str, args: tuple[Any, ...], repeats: int
 ) -> dict[str, Any]:
-    """`repeats` rounds in each pool, each running every engine (or the `names` given) once in turn
-    (the start rotating)."""
+    """`repeats` rounds in each pool, each running every engine once in turn (the start rotating); each
+    engine's results are kept in order ("results"), the last also as "result"."""
     pools = pools if isinstance(pools, list) else [pools]
-    names = pools[0].names if names is None else names
+    names = pools[0].names
     runs: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
-    results: dict[str, Any] = {}
+    results: dict[str, list[Any]] = {name: [] for name in names}
     for pool in pools:
         for round_ in range(repeats):
             k = round_ % len(names)
@@ -141,12 +140,14 @@ def measure(
                 answer = pool.ask(name, method, *args)
                 if answer is None:
                     continue  # the engine has no such workload
-                seconds, cpu_seconds, results[name] = answer
+                seconds, cpu_seconds, result = answer
                 runs[name].append(seconds)
                 cpu[name].append(cpu_seconds)
+                results[name].append(result)
     return {
         name: {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": times,
-               "cpu_median": statistics.median(cpu[name]), "result": results[name]}
+               "cpu_median": statistics.median(cpu[name]), "result": results[name][-1],
+               "results": results[name]}
         for name, times in runs.items()
         if times
     }
@@ -207,17 +208,15 @@ def ask_all(pool: Engines, names: list[str], method: str, *args: Any) -> dict[st
 
 
 def digits_fit(pool: Engines, sizes: Sizes) -> dict[str, Any]:
-    """fit on the digits' training images (notebook 09's model and training): one epoch in each engine
-    that has it, eager and compiled, and two epochs compiled; each from a fresh model. Two epochs less one
-    is a compiled epoch; one epoch less that is the compile (each batch shape traced and compiled once)."""
+    """fit on the digits' training images (notebook 09's model and training), from a fresh model in each
+    engine that has it: an epoch eager, and two compiled (the first traces and compiles each batch shape)."""
     import nn
 
     total = len(nn.data.digits().train_inputs)
     rows = total if sizes.digits_rows is None else min(sizes.digits_rows, total)
     return {
         "rows": rows, "batch_size": engines.DIGITS_BATCH, "lr": engines.DIGITS_LR,
-        "one epoch": measure(pool, "digits_fit", (rows, 1), sizes.digits_repeats),
-        "two epochs": measure(pool, "digits_fit", (rows, 2), sizes.digits_repeats, [report.COMPILED]),
+        "epoch": measure(pool, "digits_fit", (rows,), sizes.digits_repeats),
     }
 
 
