@@ -8,12 +8,15 @@ all engines can be checked against each other before anything is timed.
 from __future__ import annotations
 
 import importlib.util
+import itertools
+import math
 import time
 from collections.abc import Sequence
 from typing import Any
 
 Layers = list[tuple[list[list[float]], list[float]]]
 ALPHA = 1e-4  # the L2 factor of micrograd's moons demo
+DIGITS_LR, DIGITS_BATCH = 0.01, 32  # notebook 09's training of the digits: Adam's step, batch size
 
 
 class Engine:
@@ -49,6 +52,15 @@ class Engine:
         """A scalar of this engine that takes gradients (engines without one have no chain or wide)."""
         raise NotImplementedError
 
+    def load_digits(self, rows: int | None) -> None:
+        """A fresh classification model and the first `rows` training digits (None: all of them)."""
+        raise NotImplementedError
+
+    def fit_digits(self) -> tuple[list[tuple[float, float]], list[float]]:
+        """Train the loaded model on the loaded digits (Adam, batches of 32): the (wall, CPU) seconds of
+        each epoch, from the optimizer's steps, and the loss history."""
+        raise NotImplementedError
+
     def grad_of(self, x: Any) -> float:
         """The gradient a backward left in leaf `x`, as a float."""
         return float(x.grad)
@@ -79,6 +91,7 @@ class Impactgrad(Engine):
     """This project: nn.MLP, nn.hinge, nn.SGD on autograd Values."""
 
     name = "impactgrad"
+    compiled_fit = False  # how fit_digits trains: eagerly, or with fit(compile=True)
     nodes_per_step = 2  # x * c and + c: constants are kept in local_grads, not as nodes
     backward_memory = True
     big_moons = True
@@ -130,11 +143,37 @@ class Impactgrad(Engine):
     def leaf(self, value: float) -> Any:
         return self.ag.Value(value)
 
+    def load_digits(self, rows: int | None) -> None:
+        """nn.data.digits()'s model (8 channels, seed 0) and its first `rows` training images."""
+        data = self.nn.data.digits()
+        self.digits_model = data.model()
+        self.digits = data.train_inputs[:rows], data.train_targets[:rows]
+
+    def fit_digits(self) -> tuple[list[tuple[float, float]], list[float]]:
+        """One epoch eagerly (they are all alike); two compiled: the first compiles each batch shape."""
+        nn, model, (inputs, targets) = self.nn, self.digits_model, self.digits
+        optimizer = nn.Adam(model.parameters(), lr=DIGITS_LR)
+        clocks = [(time.perf_counter(), time.process_time())]
+        step = optimizer.step
+
+        def timed_step() -> None:
+            step()
+            clocks.append((time.perf_counter(), time.process_time()))
+
+        optimizer.step = timed_step  # type: ignore[method-assign]
+        epochs = 2 if self.compiled_fit else 1
+        history = nn.fit(model, inputs, targets, nn.cross_entropy, optimizer, epochs,
+                         batch_size=DIGITS_BATCH, progress=False, compile=self.compiled_fit)
+        ends = clocks[:: math.ceil(len(inputs) / DIGITS_BATCH)]  # the start, each epoch's last step
+        seconds = [(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(ends)]
+        return seconds, [float(h) for h in history]
+
 
 class ImpactgradCompiled(Impactgrad):
     """impactgrad with the whole step traced once by autograd.compile (inputs: the weights), then replayed."""
 
     name = "impactgrad, compiled"
+    compiled_fit = True
     nodes_per_step = 0
     backward_memory = False
 

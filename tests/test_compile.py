@@ -309,6 +309,42 @@ def test_calling_changes_no_value() -> None:
     assert [(v.data, v.grad) for v in (w, x, out)] == before
 
 
+def test_kept_nodes_hold_their_values_of_the_last_call() -> None:
+    w, x = Value(2.0, "w"), Value(3.0, "x")
+    z = w * x
+    h = (z - 4).relu()  # a branch that follows each call's values
+    out = h * h + w
+    compiled = compile(out, [w, x], keep=[z, h, w, out])
+    assert compiled.kept == []  # before a call
+    for new in ([0.5, -1.0], [3.0, 2.0], [Fraction(1, 2), Fraction(3)]):
+        result = compiled(new)
+        w2, x2 = Value(new[0]), Value(new[1])
+        z2 = w2 * x2
+        h2 = (z2 - 4).relu()
+        assert compiled.kept == [z2.data, h2.data, w2.data, (h2 * h2 + w2).data]
+        assert result == compile(out, [w, x])(new)  # keeping changes neither the output nor the grads
+    plain = compile(out, [w, x])
+    plain([1.0, 1.0])
+    assert plain.kept == []  # nothing kept without keep
+
+
+def test_a_kept_constant_node_keeps_its_value() -> None:
+    w, c = Value(2.0, "w"), Value(5.0) * 3
+    compiled = compile(w * c, [w], keep=[c])
+    compiled([4.0])
+    assert compiled.kept == [15.0]
+
+
+def test_bad_keeps_are_refused() -> None:
+    w = Value(1.0, "w")
+    with pytest.raises(TypeError, match="keep must be a list of Values, not Value"):
+        compile(w * w, [w], keep=w)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"keep\[1\] is a float"):
+        compile(w * w, [w], keep=[w, 1.0])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match=r"keep\[0\] is not in the graph"):
+        compile(w * w, [w], keep=[w + 1])
+
+
 def test_bad_calls_name_the_culprit() -> None:
     x = Value(1.0, "x")
     compiled = compile(x * x, [x])

@@ -27,6 +27,7 @@ class Compiled:
 
     `source` is the generated Python; only the graph's structure is frozen, so data-dependent
     branches (relu, abs, ...) follow the new values, as an eager rebuild of the graph would.
+    `kept` holds the values of compile's `keep` nodes in the last call (in their order).
     """
 
     def __init__(
@@ -47,6 +48,7 @@ class Compiled:
         first = "floats" if kind is FloatKind else "fast"  # the version calls will run: compiled now
         self._codes = {first: [builtins.compile(text, "<compiled>", "exec") for text in texts[first]]}
         self._runs: dict[tuple[Any, str], Any] = {}
+        self.kept: list[Scalar] = []
 
     def __call__(self, values: Sequence[Scalar], grad_output: Scalar = 1) -> tuple[Scalar, list[Scalar]]:
         """(output, gradients) at `values`, one number per input in order; no Value changes.
@@ -64,9 +66,10 @@ class Compiled:
         floats = kind is self._kind is FloatKind and type(seed) is float  # then every value is a float
         floats = floats and all(type(v) is float for v in data)
         out, grads = self._run(kind, "floats" if floats else "fast")(data, seed)
-        if any(g != g for g in grads):  # a NaN: perhaps 0 · inf, where the engine passes nothing
+        if any(g != g for g in grads[: self.n_inputs]):  # a NaN: perhaps 0 · inf, where eager passes nothing
             out, grads = self._run(kind, "guarded")(data, seed)
-        return out, grads
+        self.kept = grads[self.n_inputs :]  # the code returns the δs of the inputs, then the kept values
+        return out, grads[: self.n_inputs]
 
     def _check(self, values: Sequence[Scalar]) -> tuple[list[Scalar], bool]:
         """The values as data (ints become floats; arrays left for `rows` to check), and whether any is

@@ -40,8 +40,9 @@ from autograd.rules import MAX, OPS, SUM
 from autograd.value import Value
 
 
-def compile(output: Value, inputs: Sequence[Value]) -> Compiled:
-    """Trace the graph under `output`; `inputs` are the leaves whose values may change (others are baked)."""
+def compile(output: Value, inputs: Sequence[Value], keep: Sequence[Value] = ()) -> Compiled:
+    """Trace the graph under `output`; `inputs` are the leaves whose values may change (others are baked);
+    the values of the `keep` nodes in the last call are `compiled.kept`."""
     if not isinstance(output, Value):
         raise TypeError(f"compile's output must be a Value, not {type(output).__name__}")
     if isinstance(inputs, Value) or not isinstance(inputs, Sequence):
@@ -55,10 +56,15 @@ def compile(output: Value, inputs: Sequence[Value]) -> Compiled:
         if x in seen:
             raise ValueError(f"input {i} appears twice in inputs")
         seen.add(x)
+    if isinstance(keep, Value) or not isinstance(keep, Sequence):
+        raise TypeError(f"compile's keep must be a list of Values, not {type(keep).__name__}")
+    for i, v in enumerate(keep):
+        if not isinstance(v, Value):
+            raise TypeError(f"keep[{i}] is a {type(v).__name__}, not a Value")
     paused = gc.isenabled()  # the writer makes no reference cycles, but millions of small objects that
     gc.disable()  # the cyclic collector would walk again and again (a quarter of the time of a big graph)
     try:
-        return Writer(output, list(inputs)).compiled()
+        return Writer(output, list(inputs), list(keep)).compiled()
     finally:
         if paused:
             gc.enable()
@@ -67,9 +73,13 @@ def compile(output: Value, inputs: Sequence[Value]) -> Compiled:
 class Writer:
     """Writes the code of one graph: names, forward lines, backward lines, return."""
 
-    def __init__(self, output: Value, inputs: list[Value]) -> None:
-        self.output, self.inputs = output, inputs
+    def __init__(self, output: Value, inputs: list[Value], keep: list[Value]) -> None:
+        self.output, self.inputs, self.keep = output, inputs, keep
         self.order = topological_order(output)
+        in_graph = set(self.order)
+        for i, v in enumerate(keep):
+            if v not in in_graph:
+                raise ValueError(f"keep[{i}] is not in the graph under output: its value would never change")
         self.live = live = set(inputs)  # the nodes whose value depends on an input
         for node in self.order:
             if node not in live and any(v in live for v in node.parents):
@@ -92,12 +102,13 @@ class Writer:
         backward = self.backward()
         result = Line("", "", [])
         result_text = self.operand(self.output, result)
-        grads = [self.delta.get(x, "") for x in self.inputs]
-        for d in grads:
-            if d:
-                result.args.append(d)
-        fields = iter(slot(k) for k in range(1, len(result.args)))
-        result.text = f"{result_text}, [{', '.join(next(fields) if d else 'zero' for d in grads)}]"
+        returned = []  # each input's δ (zero where the output does not depend on it), then the kept values
+        for x in self.inputs:
+            if x in self.delta:
+                result.args.append(self.delta[x])
+            returned.append(slot(len(result.args) - 1) if x in self.delta else "zero")
+        returned += [self.operand(v, result) for v in self.keep]
+        result.text = f"{result_text}, [{', '.join(returned)}]"
         params = [self.names[x] for x in self.inputs]
         source = readable(params, forward, backward, result)
         texts = fused(params, forward, backward, result)
