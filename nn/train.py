@@ -13,7 +13,7 @@ import autograd
 from autograd import Compiled, Scalar, Value, no_grad
 from autograd import compile as compile_graph
 from nn.loss import TARGET_RULES, cross_entropy
-from nn.module import Module, apply, as_value, refuse_unordered, shape
+from nn.module import Module, apply, as_number, as_value, refuse_unordered, shape
 from nn.norm import BatchNorm
 from nn.optim import Optimizer
 
@@ -213,27 +213,50 @@ class _EagerBatches:
 
 
 class _CompiledRows:
-    """fit's compiled path: one compiled graph per shape of row (and class index), its inputs the
-    weights and the row's numbers."""
+    """fit's compiled path: one compiled graph per shape of row and class index (a class index is part
+    of the graph's structure), its inputs the weights and the row's numbers. Where numpy is installed
+    and the numbers are floats, a batch's rows of one graph run in one call over arrays (one number per
+    row; the weights' grads summed over the rows); else row by row."""
 
     def __init__(self, model: Module, loss: Loss, optimizer: Optimizer) -> None:
         self.model, self.loss, self.params = model, loss, optimizer.params
         self.graphs: dict[tuple[Any, Any], Compiled] = {}
 
     def backward(self, xs: Sequence[Any], ys: Sequence[Any], share: Scalar) -> list[Scalar]:
-        return [self._row(x, y, share) for x, y in zip(xs, ys)]
+        rows = [self._numbers(x, y) for x, y in zip(xs, ys)]
+        weights = [p.data for p in self.params]
+        numbers = [*weights, *(v for _, row in rows for v in row)]
+        np = _numpy() if len(rows) > 1 and all(type(v) is float for v in numbers) else None
+        if np is None:
+            return [self._row(self.graphs[key], [*weights, *row], share) for key, row in rows]
+        groups: dict[tuple[Any, Any], list[int]] = {}  # graph -> its rows
+        for r, (key, _) in enumerate(rows):
+            groups.setdefault(key, []).append(r)
+        losses: list[Scalar] = [0.0] * len(rows)
+        for key, group in groups.items():
+            columns = np.array([rows[r][1] for r in group]).T  # one array per input number
+            out, grads = self.graphs[key]([*weights, *columns], float(share))
+            for p, g in zip(self.params, np.sum(grads, axis=1).tolist()):  # each weight's δw: Σ over rows
+                p.grad += g
+            for r, row_loss in zip(group, out):
+                losses[r] = float(row_loss)
+        return losses
 
-    def _row(self, x: Any, y: Any, share: Scalar) -> Scalar:
-        """Add share · ∂Loss/∂w to every weight's grad, as row_loss.backward(share) would; the row's loss."""
-        index = _is_class_index(y)  # a class index is part of the graph's structure, not an input
-        xs, ys = apply(as_value, x), y if index else apply(as_value, y)
-        numbers = _leaves(xs) + ([] if index else _leaves(ys))
-        key = (shape(xs, "fit"), y if index else shape(ys, "fit"))
-        compiled = self.graphs.get(key)
-        if compiled is None:
+    def _numbers(self, x: Any, y: Any) -> tuple[tuple[Any, Any], list[Scalar]]:
+        """The row's graph (traced on first sight) and its numbers (as a Value holds them)."""
+        index = _is_class_index(y)
+        key = (shape(x, "fit"), y if index else shape(y, "fit"))
+        if key not in self.graphs:
+            xs, ys = apply(as_value, x), y if index else apply(as_value, y)
             row_loss = self.loss(self.model(xs), ys)
-            compiled = self.graphs[key] = compile_graph(row_loss, [*self.params, *numbers])
-        out, grads = compiled([*(p.data for p in self.params), *(v.data for v in numbers)], share)
+            inputs = _leaves(xs) + ([] if index else _leaves(ys))
+            self.graphs[key] = compile_graph(row_loss, [*self.params, *inputs])
+        leaves = _leaves(x) + ([] if index else _leaves(y))
+        return key, [v if type(v) is float else as_number(v) for v in leaves]
+
+    def _row(self, compiled: Compiled, values: list[Scalar], share: Scalar) -> Scalar:
+        """Add share · ∂Loss/∂w to every weight's grad, as row_loss.backward(share) would; the row's loss."""
+        out, grads = compiled(values, share)
         for p, g in zip(self.params, grads):
             p.grad += g
         return out
@@ -283,9 +306,18 @@ def _batch_losses(model: Module, loss: Loss, xs: Sequence[Any], ys: Sequence[Any
     return [loss(out, y) for out, y in zip(model(list(xs)), ys)]
 
 
-def _leaves(x: Any) -> list[Value]:
-    """The Values of nested lists, in order."""
-    return [v for item in x for v in _leaves(item)] if isinstance(x, list) else [x]
+def _numpy() -> Any:
+    """numpy, the optional dependency of array calls, or None where it is not installed."""
+    try:
+        import numpy
+    except ImportError:
+        return None
+    return numpy
+
+
+def _leaves(x: Any) -> list[Any]:
+    """The numbers (or Values) of nested lists and tuples, in order."""
+    return [v for item in x for v in _leaves(item)] if isinstance(x, (list, tuple)) else [x]
 
 
 def _is_class_index(y: object) -> bool:

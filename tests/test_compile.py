@@ -328,6 +328,16 @@ def test_kept_nodes_hold_their_values_of_the_last_call() -> None:
     assert plain.kept == []  # nothing kept without keep
 
 
+def test_kept_nodes_of_an_array_call_hold_one_value_per_row() -> None:
+    np = pytest.importorskip("numpy")
+    w, x = Value(2.0, "w"), Value(3.0, "x")
+    z = w * x
+    compiled = compile((z - 4).relu(), [w, x], keep=[z])
+    out, grads = compiled([2.0, np.array([1.0, 3.0])])
+    assert out.tolist() == [0.0, 2.0] and [g.tolist() for g in grads] == [[0.0, 3.0], [0.0, 2.0]]
+    assert [k.tolist() for k in compiled.kept] == [[2.0, 6.0]]
+
+
 def test_a_kept_constant_node_keeps_its_value() -> None:
     w, c = Value(2.0, "w"), Value(5.0) * 3
     compiled = compile(w * c, [w], keep=[c])

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pytest
 from test_conv import flat
 
-from autograd import Value, compile
+from autograd import Compiled, Value, compile
 from nn import (
     MLP,
     SGD,
@@ -333,3 +334,29 @@ def test_a_layer_that_does_not_compile_is_refused_by_fit_compiled_saying_why(bat
     assert [p.data for p in model.parameters()] == before
     fit(model, rows(4), [[0.0, 1.0]] * 4, mse, SGD(model.parameters(), 0.1), 1, 2, progress=False)
     assert [p.data for p in model.parameters()] != before  # it trains eagerly
+
+
+@pytest.mark.parametrize("numpy", [True, False])
+def test_fit_compiled_runs_a_batch_in_one_call_per_graph_or_row_by_row_without_numpy(
+    numpy: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nn.train
+
+    calls: list[bool] = []  # per compiled call: whether it ran rows as arrays
+    call = Compiled.__call__
+    monkeypatch.setattr(Compiled, "__call__", lambda self, values, *seed: calls.append(
+        any(isinstance(v, np.ndarray) for v in values)) or call(self, values, *seed))
+    if not numpy:
+        monkeypatch.setattr(nn.train, "_numpy", lambda: None)
+    inputs, targets = rows(10), [0, 1, 1, 0, 0, 0, 1, 1, 0, 1]
+    results = []
+    for compiled in (False, True):
+        model = dense(ReLU())
+        history = fit(model, inputs, targets, cross_entropy, SGD(model.parameters(), 0.1), 2, 4,
+                      progress=False, compile=compiled)
+        results.append((history, [p.data for p in model.parameters()]))
+    assert close(results[0][0], results[1][0]) and close(results[0][1], results[1][1])
+    if numpy:  # batches of 4, 4 and 2 rows, each holding both classes: one array call per class per batch
+        assert calls == [True] * 12
+    else:
+        assert calls == [False] * 20

@@ -58,8 +58,12 @@ class Compiled:
         of inputs × n (grads[i], input i's gradient at each row, is an array of n).
         """
         data, arrays = self._check(values)
-        if arrays:
-            return rows.call(self, data, grad_output)
+        out, grads = rows.call(self, data, grad_output) if arrays else self._numbers(data, grad_output)
+        self.kept = grads[self.n_inputs :]  # the code returns the δs of the inputs, then the kept values
+        return out, grads[: self.n_inputs]
+
+    def _numbers(self, data: list[Scalar], grad_output: Scalar) -> tuple[Scalar, list[Scalar]]:
+        """The code's (output, [δ of each input, then each kept value]) at numbers."""
         kind = kind_of(data[0]) if data else self._kind
         seed_kind = SymbolicKind if SymbolicKind in (kind, self._kind) else kind  # the output's kind
         seed = seed_of(grad_output, seed_kind, "a compiled call's grad_output")
@@ -68,8 +72,7 @@ class Compiled:
         out, grads = self._run(kind, "floats" if floats else "fast")(data, seed)
         if any(g != g for g in grads[: self.n_inputs]):  # a NaN: perhaps 0 · inf, where eager passes nothing
             out, grads = self._run(kind, "guarded")(data, seed)
-        self.kept = grads[self.n_inputs :]  # the code returns the δs of the inputs, then the kept values
-        return out, grads[: self.n_inputs]
+        return out, grads
 
     def _check(self, values: Sequence[Scalar]) -> tuple[list[Scalar], bool]:
         """The values as data (ints become floats; arrays left for `rows` to check), and whether any is

@@ -42,10 +42,11 @@ class Plan:
     constant_data: list[Scalar]
     groups: list[Group]
     output: int
+    kept: list[int]  # the rows of compile's keep nodes, returned after the gradients
     steps: list[Any] | None = None  # the constants and each group's _Step, made on the first array call
 
 
-def plan(order: list[Value], live: set[Value], inputs: list[Value], output: Value) -> Plan:
+def plan(order: list[Value], live: set[Value], inputs: list[Value], output: Value, keep: list[Value]) -> Plan:
     """The groups of the nodes in `live` (those that depend on an input), by depth, op and operands."""
     depth: dict[Value, int] = {x: 0 for x in inputs}
     by_key: dict[tuple[Any, ...], list[Value]] = {}
@@ -81,13 +82,13 @@ def plan(order: list[Value], live: set[Value], inputs: list[Value], output: Valu
                 operands.append([row(node._y) for node in nodes])
         start = rows[nodes[0]]
         groups.append(Group(op, start, start + len(nodes), operands, values))
-    out = rows[output] if output in live else row(output)
-    return Plan(len(rows) + len(constant_data), len(inputs), constant_data, groups, out)
+    out, *kept = [rows[v] if v in live else row(v) for v in (output, *keep)]
+    return Plan(len(rows) + len(constant_data), len(inputs), constant_data, groups, out, kept)
 
 
 def run(plan: Plan, data: list[Any], arrays: list[int], seed: float, n: int) -> tuple[Any, Any]:
-    """The output (n,) and the gradients (inputs × n) at the rows of `data`: floats, and arrays of n at
-    the indices `arrays`."""
+    """The output (n,) and the gradients (inputs × n), then the kept values, at the rows of `data`:
+    floats, and arrays of n at the indices `arrays`."""
     np = load_numpy()
     if plan.steps is None:
         constants = np.array([ArrayKind.constant(c) for c in plan.constant_data]).reshape(-1, 1)
@@ -113,7 +114,7 @@ def run(plan: Plan, data: list[Any], arrays: list[int], seed: float, n: int) -> 
     grads = _backward(plan, steps, table, gathered, seed, guarded=False)
     if np.isnan(grads).any():  # a NaN: perhaps 0 · inf at some row, where the engine passes nothing
         grads = _backward(plan, steps, table, gathered, seed, guarded=True)
-    return table[plan.output].copy(), grads
+    return table[plan.output].copy(), np.concatenate([grads, table[plan.kept]])  # then the kept values
 
 
 def _backward(

@@ -113,7 +113,7 @@ class Writer:
         source = readable(params, forward, backward, result)
         texts = fused(params, forward, backward, result)
         del forward, backward  # before Python compiles the code: memory stays linear and small
-        plan = levels.plan(self.order, self.live, self.inputs, self.output)  # for calls over arrays
+        plan = levels.plan(self.order, self.live, self.inputs, self.output, self.keep)  # for array calls
         return Compiled(source, texts, self.constants, len(self.inputs), kind_of(self.output.data), plan)
 
     def operand(self, v: Any, line: Line) -> str:
