@@ -2,7 +2,8 @@
 
 A rule (`autograd.rules`) is written over a kind `k`: + - * / ** and `k.<function>(...)` only, so the
 same rule means the same thing on floats (the fast path), Fractions (exact), sympy expressions
-(symbolic), Values (`create_graph`) and any other kind that implements `Kind`.
+(symbolic), Values (`create_graph`), numpy arrays of rows (`autograd.arrays.ArrayKind`: a batch in
+one compiled call) and any other kind that implements `Kind`.
 """
 
 from __future__ import annotations

@@ -49,6 +49,9 @@ class Value(Operators):
     """
 
     __slots__ = ("_data", "_dx", "_dy", "_label", "_op", "_x", "_y", "grad")
+    # numpy defers to Value: a numpy scalar beside a Value is a float, an array a TypeError naming both
+    # types (not an array of Values: a batch of rows is a compiled call's, `compiled([xs, w])`)
+    __array_ufunc__ = None
 
     grad: Any  # a number of the data's kind (None: zero, as PyTorch's zero_grad(set_to_none=True))
     _data: Scalar

@@ -8,12 +8,15 @@ all engines can be checked against each other before anything is timed.
 from __future__ import annotations
 
 import importlib.util
+import itertools
+import math
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 Layers = list[tuple[list[list[float]], list[float]]]
 ALPHA = 1e-4  # the L2 factor of micrograd's moons demo
+DIGITS_LR, DIGITS_BATCH = 0.01, 32  # notebook 09's training of the digits: Adam's step, batch size
 
 
 class Engine:
@@ -54,6 +57,15 @@ class Engine:
         compile only)."""
         raise NotImplementedError
 
+    def load_digits(self, rows: int | None) -> None:
+        """A fresh classification model and the first `rows` training digits (None: all of them)."""
+        raise NotImplementedError
+
+    def fit_digits(self) -> tuple[list[tuple[float, float]], list[float]]:
+        """Train the loaded model on the loaded digits (Adam, batches of 32): the (wall, CPU) seconds of
+        each epoch, from the optimizer's steps, and the loss history."""
+        raise NotImplementedError
+
     def grad_of(self, x: Any) -> float:
         """The gradient a backward left in leaf `x`, as a float."""
         return float(x.grad)
@@ -84,6 +96,7 @@ class Impactgrad(Engine):
     """This project: nn.MLP, nn.hinge, nn.SGD on autograd Values."""
 
     name = "impactgrad"
+    compiled_fit = False  # how fit_digits trains: eagerly, or with fit(compile=True)
     nodes_per_step = 2  # x * c and + c: constants are kept in local_grads, not as nodes
     backward_memory = True
     big_moons = True
@@ -135,11 +148,37 @@ class Impactgrad(Engine):
     def leaf(self, value: float) -> Any:
         return self.ag.Value(value)
 
+    def load_digits(self, rows: int | None) -> None:
+        """nn.data.digits()'s model (8 channels, seed 0) and its first `rows` training images."""
+        data = self.nn.data.digits()
+        self.digits_model = data.model()
+        self.digits = data.train_inputs[:rows], data.train_targets[:rows]
+
+    def fit_digits(self) -> tuple[list[tuple[float, float]], list[float]]:
+        """One epoch eagerly (they are all alike); two compiled: the first compiles each batch shape."""
+        nn, model, (inputs, targets) = self.nn, self.digits_model, self.digits
+        optimizer = nn.Adam(model.parameters(), lr=DIGITS_LR)
+        clocks = [(time.perf_counter(), time.process_time())]
+        step = optimizer.step
+
+        def timed_step() -> None:
+            step()
+            clocks.append((time.perf_counter(), time.process_time()))
+
+        optimizer.step = timed_step  # type: ignore[method-assign]
+        epochs = 2 if self.compiled_fit else 1
+        history = nn.fit(model, inputs, targets, nn.cross_entropy, optimizer, epochs,
+                         batch_size=DIGITS_BATCH, progress=False, compile=self.compiled_fit)
+        ends = clocks[:: math.ceil(len(inputs) / DIGITS_BATCH)]  # the start, each epoch's last step
+        seconds = [(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(ends)]
+        return seconds, [float(h) for h in history]
+
 
 class ImpactgradCompiled(Impactgrad):
     """impactgrad with the whole step traced once by autograd.compile (inputs: the weights), then replayed."""
 
     name = "impactgrad, compiled"
+    compiled_fit = True
     nodes_per_step = 0
     backward_memory = False
 
@@ -152,7 +191,7 @@ class ImpactgradCompiled(Impactgrad):
         return self.compiled([p.data for p in self.params])
 
     def step(self, xs: list[list[float]], ys: list[float], lr: float) -> float:
-        loss, grads = self.compiled([p.data for p in self.params])
+        loss, grads = self.loss_and_grads(xs, ys)
         for p, g in zip(self.params, grads):
             p.grad = g
         self.optimizer.lr = lr
@@ -171,6 +210,43 @@ class ImpactgradCompiled(Impactgrad):
 
     def wide(self, n: int) -> float:
         raise NotImplementedError
+
+
+class ImpactgradVectorised(ImpactgradCompiled):
+    """impactgrad with one row's loss traced once (inputs: the row's two numbers and its target, then the
+    weights) and replayed on all the rows in one call over numpy arrays; each weight's per-row
+    gradients summed, the L2 term's gradient 2·α·w added as the eager step's backward gives it. The
+    weights are held as one numpy array, as a user of array calls holds them: SGD is w -= lr·δw."""
+
+    name = "impactgrad, vectorised"
+
+    def prepare(self, xs: list[list[float]], ys: list[float]) -> float:
+        import numpy
+
+        start = time.perf_counter()
+        row, target = [self.ag.Value(v) for v in xs[0]], self.ag.Value(ys[0])
+        row_loss = (1 - self.model(row)[0] * target).relu()  # nn.hinge on one row: max(0, 1 - y·score)
+        self.compiled = self.ag.compile(row_loss, [*row, target, *self.params])
+        seconds = time.perf_counter() - start
+        self.columns = [numpy.array(column, dtype=float) for column in (*zip(*xs), ys)]
+        self.w = numpy.array([p.data for p in self.params])
+        return seconds
+
+    def _loss_and_grads(self) -> tuple[float, Any]:
+        """The loss and the weights' gradients (an array) at the prepared rows."""
+        w, scale = self.w, 1.0 / len(self.columns[0])  # the mean: δ of each row's loss, the call's seed
+        losses, grads = self.compiled([*self.columns, *w.tolist()], scale)
+        loss = float(losses.sum()) * scale + ALPHA * float(w @ w)  # + α Σ w²
+        return loss, grads[len(self.columns) :].sum(axis=1) + 2 * ALPHA * w  # each weight's rows summed
+
+    def loss_and_grads(self, xs: list[list[float]], ys: list[float]) -> tuple[float, list[float]]:
+        loss, grads = self._loss_and_grads()
+        return loss, grads.tolist()
+
+    def step(self, xs: list[list[float]], ys: list[float], lr: float) -> float:
+        loss, grads = self._loss_and_grads()
+        self.w -= lr * grads
+        return loss
 
 
 class Micrograd(Engine):
@@ -456,6 +532,7 @@ def _canonical_order(layers: Layers) -> list[int]:
 ENGINES: dict[str, type[Engine]] = {
     "impactgrad": Impactgrad,
     "impactgrad, compiled": ImpactgradCompiled,
+    "impactgrad, vectorised": ImpactgradVectorised,
     "micrograd": Micrograd,
     "micrograd, gc off": MicrogradGcOff,
     "torch (0-dim)": Torch,
@@ -467,7 +544,7 @@ ENGINES: dict[str, type[Engine]] = {
 def importable(name: str) -> bool:
     """Whether the engine's library can be imported here (PyTorch is optional)."""
     libraries = {"micrograd": "micrograd", "micrograd, gc off": "micrograd", "torch (0-dim)": "torch"}
-    module = {**libraries, "numpy matrices": "numpy"}.get(name)
+    module = {**libraries, "numpy matrices": "numpy", "impactgrad, vectorised": "numpy"}.get(name)
     if module is None:
         return True
     return importlib.util.find_spec(module) is not None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 OURS, MICROGRAD = "impactgrad", "micrograd"
 COMPILED, HAND_WRITTEN, NUMPY = "impactgrad, compiled", "hand-written floats", "numpy matrices"
+VECTORISED = "impactgrad, vectorised"
 
 
 def seconds(t: float) -> str:
@@ -83,7 +85,10 @@ def chain_compile_table(workloads: dict[str, Any]) -> list[str]:
 # Every ratio is ours ÷ theirs (lower is better): (ours, theirs) per column of the table...
 COLUMNS = ((OURS, MICROGRAD), (OURS, HAND_WRITTEN))
 # ...and below it, on the moons step.
-STEP_RATIOS = ((OURS, MICROGRAD), (COMPILED, HAND_WRITTEN), (COMPILED, NUMPY))
+STEP_RATIOS = (
+    (OURS, MICROGRAD), (COMPILED, HAND_WRITTEN), (COMPILED, NUMPY), (VECTORISED, HAND_WRITTEN),
+    (VECTORISED, NUMPY),
+)
 
 
 def summary(workload: dict[str, Any]) -> str:
@@ -92,6 +97,56 @@ def summary(workload: dict[str, Any]) -> str:
     found = [(a, b, ratio(workload, a, b)) for a, b in dict.fromkeys(COLUMNS + STEP_RATIOS)]
     ratios = "; ".join(f"{a} ÷ {b} {times(r)}" for a, b, r in found if r is not None)
     return medians + (f"; {ratios}" if ratios else "")
+
+
+def digits_epochs(digits: dict[str, Any]) -> dict[str, float] | None:
+    """fit on the digits, from the medians: the eager epoch, the compiled epoch (the second), the first
+    compiled epoch (each batch shape compiled in it) and the compile (the first less the second)."""
+    epoch = digits["epoch"]
+    if OURS not in epoch or COMPILED not in epoch:
+        return None
+    compiled = epoch[COMPILED]["median"]
+    first = statistics.median(result["epochs"][0][0] for result in epoch[COMPILED]["results"])
+    return {"eager": epoch[OURS]["median"], "compiled": compiled, "compile": first - compiled, "first": first}
+
+
+def digits_summary(digits: dict[str, Any]) -> str:
+    """fit on the digits in a line: the epochs eager and compiled, the compile, the two ratios."""
+    found = digits_epochs(digits)
+    if found is None:
+        return "no engine fits the digits both ways"
+    return (
+        f"epoch eager {seconds(found['eager'])}, compiled {seconds(found['compiled'])} "
+        f"({times(found['compiled'] / found['eager'])}), compile {seconds(found['compile'])}; "
+        f"first compiled epoch ÷ epoch eager {times(found['first'] / found['eager'])}"
+    )
+
+
+def digits_table(digits: dict[str, Any]) -> list[str]:
+    """fit on the digits: each engine's epoch and loss history, then the ratios of the epochs."""
+    lines = [
+        "",
+        f"fit on the digits: {digits['rows']} training images, notebook 09's model (Conv2D 8x3x3 → "
+        f"BatchNorm2D → ReLU → MaxPool2D → Linear), Adam (lr {digits['lr']}), batches of "
+        f"{digits['batch_size']}, each run from a fresh model; an epoch timed from the optimizer's steps "
+        "(compiled: the second epoch, the first compiles):",
+        "",
+        "| engine | epoch | mean loss per epoch |",
+        "|---|---:|---:|",
+    ]
+    for name, stats in digits["epoch"].items():
+        history = ", ".join(f"{loss:.6g}" for loss in stats["result"]["history"])
+        lines.append(f"| {name} | {cell(stats)} | {history} |")
+    found = digits_epochs(digits)
+    if found is not None:
+        lines += [
+            "",
+            f"- epoch compiled ÷ epoch eager = {seconds(found['compiled'])} ÷ {seconds(found['eager'])} = "
+            f"{times(found['compiled'] / found['eager'])}",
+            f"- compile (first compiled epoch − epoch compiled) = {seconds(found['compile'])}; "
+            f"(epoch compiled + compile) ÷ epoch eager = {times(found['first'] / found['eager'])}",
+        ]
+    return lines
 
 
 def agreement(errors: list[str]) -> str:
@@ -163,6 +218,8 @@ def markdown(document: dict[str, Any]) -> str:
         compiling = compile_ratio(document["workloads"][MOONS_COMPILE], step)
         lines.append(f"- {COMPILED}: compile of the step ÷ one eager step ({OURS}) = {times(compiling)}")
     lines += chain_compile_table(document["workloads"])
+    if "digits" in document:
+        lines += digits_table(document["digits"])
     memory = document["memory"]
     lines += [
         "",

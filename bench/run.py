@@ -4,7 +4,8 @@ Every workload runs for every engine alternately (A B C A B C ...), each engine 
 and the medians (with min–max) go to a Markdown table on stdout and to a JSON file.
 Usage: python bench/run.py [--quick] [--check] [--repeats N] [--out PATH]
 (`make bench` runs --quick, about 45 s on a quiet 2-core machine; `make bench FULL=1` the full run, about
-eight and a half minutes there.)
+eight and a half minutes there. Training on the digits adds about 35 s to the quick run, on 64 images, and
+seven minutes to the full one, on all 1,438 training images: mostly the compiles of fit(compile=True).)
 """
 
 from __future__ import annotations
@@ -49,13 +50,16 @@ class Sizes:
     compile_chains: tuple[int, ...] = (10_000, 40_000, 160_000)  # nodes of the chains whose compile is timed
     big_samples: int = 1720  # the moons step on this many rows: a graph of about 650,000 nodes (646,013)
     moons_pools: int = 3  # the moons step is timed in this many sets of fresh processes (see moons_step)
+    digits_rows: int | None = None  # fit on the digits: this many training images (None: all of them)
+    digits_repeats: int = 3  # an eager epoch on all of them takes about a minute, a compile half of one
 
     @classmethod
     def quick(cls) -> Sizes:
         """Small and few: seconds, not minutes."""
         return cls(
             repeats=2, chains=(10**3, 10**4), long_chain_repeats=2, wide=10**4, memory_chain=10**4,
-            big_samples=200, moons_pools=2, compile_chains=(2_500, 10_000, 40_000),
+            big_samples=200, moons_pools=2, compile_chains=(2_500, 10_000, 40_000), digits_rows=64,
+            digits_repeats=1,
         )
 
 
@@ -125,12 +129,13 @@ def check_agreement(pool: Engines, sizes: Sizes) -> list[str]:
 def measure(
     pools: Engines | list[Engines], method: str, args: tuple[Any, ...], repeats: int
 ) -> dict[str, Any]:
-    """`repeats` rounds in each pool, each running every engine once in turn (the start rotating)."""
+    """`repeats` rounds in each pool, each running every engine once in turn (the start rotating); each
+    engine's results are kept in order ("results"), the last also as "result"."""
     pools = pools if isinstance(pools, list) else [pools]
     names = pools[0].names
     runs: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
-    results: dict[str, Any] = {}
+    results: dict[str, list[Any]] = {name: [] for name in names}
     for pool in pools:
         for round_ in range(repeats):
             k = round_ % len(names)
@@ -138,12 +143,14 @@ def measure(
                 answer = pool.ask(name, method, *args)
                 if answer is None:
                     continue  # the engine has no such workload
-                seconds, cpu_seconds, results[name] = answer
+                seconds, cpu_seconds, result = answer
                 runs[name].append(seconds)
                 cpu[name].append(cpu_seconds)
+                results[name].append(result)
     return {
         name: {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": times,
-               "cpu_median": statistics.median(cpu[name]), "result": results[name]}
+               "cpu_median": statistics.median(cpu[name]), "result": results[name][-1],
+               "results": results[name]}
         for name, times in runs.items()
         if times
     }
@@ -191,12 +198,14 @@ def benchmark(pool: Engines, sizes: Sizes, progress: Progress) -> dict[str, Any]
         f"memory, chain {sizes.memory_chain:.0e}", report.memory_summary, ask_all, pool, pool.names,
         "chain_memory", sizes.memory_chain,
     )
+    digits = progress.run("digits, fit", report.digits_summary, digits_fit, pool, sizes)
     crash = progress.run(
         "crash depth", report.crash_summary, ask_all, pool, [OURS, MICROGRAD], "crash_depth",
         sizes.crash_limit,
     )
     return {
         "workloads": workloads,
+        "digits": digits,
         "memory": {"chain": sizes.memory_chain, **{k: v for k, v in memory.items() if v}},
         "crash_depth": {"limit": sizes.crash_limit, **crash},
     }
@@ -205,6 +214,19 @@ def benchmark(pool: Engines, sizes: Sizes, progress: Progress) -> dict[str, Any]
 def ask_all(pool: Engines, names: list[str], method: str, *args: Any) -> dict[str, Any]:
     """Each named engine's answer to method(*args), one after the other."""
     return {name: pool.ask(name, method, *args) for name in names}
+
+
+def digits_fit(pool: Engines, sizes: Sizes) -> dict[str, Any]:
+    """fit on the digits' training images (notebook 09's model and training), from a fresh model in each
+    engine that has it: an epoch eager, and two compiled (the first traces and compiles each batch shape)."""
+    import nn
+
+    total = len(nn.data.digits().train_inputs)
+    rows = total if sizes.digits_rows is None else min(sizes.digits_rows, total)
+    return {
+        "rows": rows, "batch_size": engines.DIGITS_BATCH, "lr": engines.DIGITS_LR,
+        "epoch": measure(pool, "digits_fit", (rows,), sizes.digits_repeats),
+    }
 
 
 def moons_step(pool: Engines, sizes: Sizes) -> dict[str, Any]:
@@ -281,12 +303,12 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     sizes = Sizes.quick() if args.quick else Sizes()
     if args.repeats:
-        sizes.repeats = sizes.long_chain_repeats = args.repeats
+        sizes.repeats = sizes.long_chain_repeats = sizes.digits_repeats = args.repeats
     names = [name for name in engines.ENGINES if engines.importable(name)]
     missing = sorted(set(engines.ENGINES) - set(names))
     if missing:
         print(f"(not importable here, left out: {', '.join(missing)})", file=sys.stderr)
-    workloads = len(sizes.chains) + len(sizes.compile_chains) + 7
+    workloads = len(sizes.chains) + len(sizes.compile_chains) + 8
     steps = 1 + (0 if args.check else workloads + len(big_engines(names)))
     progress = Progress(steps)
     with Engines(names) as pool:

@@ -98,6 +98,15 @@ class Runner:
         """One training step: forward, backward, SGD update."""
         return _timed(self.engine.step, self.xs, self.ys, lr)
 
+    def digits_fit(self, rows: int) -> Timing:
+        """fit on `rows` digits from a fresh model: the seconds of its last epoch (a compiled one: not
+        the first, which compiles), and each epoch's seconds and the loss history."""
+        self.engine.load_digits(rows)
+        gc.collect()
+        seconds, history = self.engine.fit_digits()
+        wall, cpu = seconds[-1]
+        return wall, cpu, {"epochs": seconds, "history": history}
+
     def forward(self, graph: bool) -> Timing:
         """The moons MLP on all rows, with a graph or without (inference)."""
         return _timed(self.engine.forward, self.xs, graph)

@@ -9,9 +9,11 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from nn.activation import Input1D, ReLU
-from nn.conv import Conv2D, Input2D
+from nn.conv import Conv2D, Flatten, Input2D
 from nn.linear import Linear
 from nn.module import Sequential
+from nn.norm import BatchNorm2D
+from nn.pool import MaxPool2D
 
 
 class Example(NamedTuple):
@@ -136,6 +138,19 @@ class Digits(NamedTuple):
     val_inputs: list[list[list[list[float]]]]
     val_targets: list[int]
     classes: tuple[int, ...]
+
+    def model(self, channels: int = 8, seed: int | None = 0) -> Sequential:
+        """The classification model: Input2D(1, 8, 8) → Conv2D(1, channels, 3, padding=1) → BatchNorm2D →
+        ReLU → MaxPool2D(2) → Flatten → Linear(channels·4·4, one logit per class), weights from `seed`."""
+        return Sequential(
+            Input2D(1, 8, 8),
+            Conv2D(1, channels, 3, padding=1, seed=seed),
+            BatchNorm2D(channels),
+            ReLU(),
+            MaxPool2D(2),
+            Flatten(),
+            Linear(channels * 4 * 4, len(self.classes), seed=seed),
+        )
 
 
 def digits(classes: Sequence[int] | None = None, seed: int | None = 0, validation: float = 0.2) -> Digits:

@@ -26,17 +26,11 @@ class BatchNorm(Module):
 
     In training, each forward normalizes with the batch's μ and σ (kept as nodes in `batch_mean` and
     `batch_std`) and updates `running_mean` / `running_var` (plain numbers, the unbiased variance) with
-    `momentum`; after `eval()` the running statistics are used as constants.
+    `momentum` (`track`); after `eval()` the running statistics are used as constants.
     """
 
     sample_depth: int  # 1 for [F], 3 for [C][H][W]
     axes: str  # how the shape is named in messages
-
-    compiles = False
-    compile_refusal = (
-        "its running statistics move when a row's graph is built, so a compiled replay would never move "
-        "them (after eval() the predictions would differ)"
-    )
 
     def __init__(
         self, num_features: int, eps: Scalar = 1e-5, momentum: Scalar = 0.1, affine: bool = True
@@ -60,6 +54,7 @@ class BatchNorm(Module):
         self.running_var: list[Scalar] = [1.0] * num_features
         self._batch_mean: list[Value] | None = None
         self._batch_std: list[Value] | None = None
+        self._batch_statistics: tuple[list[Value], list[Value], int] | None = None
 
     def label_parameters(self) -> None:
         """Label γ_{k,f} and β_{k,f} as the normalization article (f from 1; the letter k when k is None);
@@ -82,6 +77,28 @@ class BatchNorm(Module):
         """σ of each group in the last training forward: the article's Σ_{k+1} nodes (None before one)."""
         return self._batch_std
 
+    @property
+    def batch_statistics(self) -> tuple[list[Value], list[Value], int] | None:
+        """The nodes μ and Σ (x - μ)² of each group in the last training forward, and the groups' size m:
+        what moved the running statistics (a compiled replay keeps their values to move them again)."""
+        return self._batch_statistics
+
+    def track(self, means: Sequence[Scalar], squares: Sequence[Scalar], m: int) -> None:
+        """Move the running statistics by one batch of groups of m elements, per feature f:
+        running_mean ← (1 - momentum)·running_mean + momentum·μ_f,
+        running_var ← (1 - momentum)·running_var + momentum·Σ (x - μ_f)²/(m - 1) (the unbiased variance)."""
+        if len(means) != self.num_features or len(squares) != self.num_features:
+            raise ValueError(
+                f"track needs {self.num_features} means and sums of squares (one per feature), "
+                f"got {len(means)} and {len(squares)}"
+            )
+        if isinstance(m, bool) or not isinstance(m, int) or m < 2:
+            raise ValueError(f"track needs groups of m >= 2 elements (the unbiased variance), got m={m!r}")
+        keep = 1 - self.momentum
+        for f, (mu, square) in enumerate(zip(means, squares)):
+            self.running_mean[f] = keep * self.running_mean[f] + self.momentum * mu
+            self.running_var[f] = keep * self.running_var[f] + self.momentum * square / (m - 1)
+
     def forward(self, x: Sequence[Any]) -> list[Any]:
         """β + γ·(x - μ)/σ for every element, with the batch's μ, σ (training) or the running ones (eval)."""
         n = self._check(x)
@@ -96,9 +113,13 @@ class BatchNorm(Module):
                 )
             self._take_kind(groups[0][0].data)
             stats = [self._statistics(f, group) for f, group in enumerate(groups)]
-            self._batch_mean, self._batch_std = [mu for mu, _, _ in stats], [sigma for _, _, sigma in stats]
+            self._batch_mean, self._batch_std = [mu for mu, *_ in stats], [sigma for *_, sigma in stats]
+            squares, m = [square for _, _, square, _ in stats], len(groups[0])
+            self._batch_statistics = self._batch_mean, squares, m
+            self.track([mu.data for mu in self._batch_mean], [square.data for square in squares], m)
             normalized = [
-                [self._affine(f, d / sigma) for d in centred] for f, (_, centred, sigma) in enumerate(stats)
+                [self._affine(f, d / sigma) for d in centred]
+                for f, (_, centred, _, sigma) in enumerate(stats)
             ]
         else:
             self._take_kind(groups[0][0].data)
@@ -112,18 +133,15 @@ class BatchNorm(Module):
             for s, sample in enumerate(x)
         ]
 
-    def _statistics(self, f: int, group: list[Value]) -> tuple[Value, list[Value], Value]:
-        """μ, the nodes x - μ and σ = sqrt((1/m)·Σ (x - μ)² + ε) of a group; moves the running statistics."""
+    def _statistics(self, f: int, group: list[Value]) -> tuple[Value, list[Value], Value, Value]:
+        """μ, the nodes x - μ, Σ (x - μ)² and σ = sqrt((1/m)·Σ (x - μ)² + ε) of a group."""
         m = len(group)
         mu = autograd.sum(group) / m
         centred = [v - mu for v in group]
-        sigma = (autograd.sum([d * d for d in centred]) / m + self.eps).sqrt()
+        squares = autograd.sum([d * d for d in centred])
+        sigma = (squares / m + self.eps).sqrt()
         mu.label, sigma.label = self._name("μ", f), self._name("σ", f)
-        variance = sum(d.data * d.data for d in centred) / (m - 1)
-        keep = 1 - self.momentum
-        self.running_mean[f] = keep * self.running_mean[f] + self.momentum * mu.data
-        self.running_var[f] = keep * self.running_var[f] + self.momentum * variance
-        return mu, centred, sigma
+        return mu, centred, squares, sigma
 
     def _infer(self, f: int, group: list[Value]) -> list[Value]:
         """(x - running μ)/sqrt(running var + ε), the statistics as constants."""

@@ -68,6 +68,18 @@ def compiled_square() -> autograd.Compiled:
     return autograd.compile(x * x, [x])
 
 
+def compiled_product() -> autograd.Compiled:
+    """x * y compiled, x and y its inputs."""
+    x, y = Value(3.0, "x"), Value(2.0, "y")
+    return autograd.compile(x * y, [x, y])
+
+
+def compiled_log() -> autograd.Compiled:
+    """log(x) compiled, x its input."""
+    x = Value(3.0, "x")
+    return autograd.compile(x.log(), [x])
+
+
 # (id, the call, the exception type, a word the message must contain)
 BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     # the engine (issue 10)
@@ -89,6 +101,20 @@ BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("compiled seed a str", lambda: compiled_square()([3.0], "x"), TypeError, "grad_output"),
     ("compiled seed None", lambda: compiled_square()([3.0], None), TypeError, "NoneType"),
     ("compiled seed a bool", lambda: compiled_square()([3.0], True), TypeError, "bool"),
+    # a batch in one call: arrays of rows (issue 23)
+    ("compiled arrays of two lengths", lambda: compiled_product()([np.ones(3), np.ones(2)]), ValueError,
+     "2 rows, value 0 of 3"),
+    ("compiled 2-D array", lambda: compiled_product()([np.ones((2, 2)), 1.0]), ValueError, "2-D"),
+    ("compiled empty array", lambda: compiled_product()([1.0, np.array([])]), ValueError, "empty"),
+    ("compiled object array", lambda: compiled_product()([np.array([1, "a"], dtype=object), 1.0]), TypeError,
+     "value 0 is an array of object"),
+    ("compiled bool array", lambda: compiled_product()([np.array([True]), 1.0]), TypeError, "array of bool"),
+    ("compiled array seed", lambda: compiled_product()([np.ones(2), 1.0], np.ones(2)), TypeError,
+     "grad_output"),
+    ("compiled row out of log's domain", lambda: compiled_log()([np.array([1.0, -1.0])]), ValueError,
+     "(row 1)"),
+    ("Value of an array", lambda: Value(np.ones(2)), TypeError, "ndarray"),
+    ("Value times an array", lambda: Value(1.0) * np.ones(2), TypeError, "Value"),
     ("grad of a number", lambda: grad(1.0, [Value(1.0)]), TypeError, "output"),  # type: ignore[call-overload]
     ("grad wrt a number", lambda: grad(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
     ("hessian wrt a number", lambda: hessian(Value(1.0) * 2, [1.0]), TypeError, "input 0"),  # type: ignore[list-item]
@@ -154,9 +180,11 @@ BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("fit compiled hinge target 0", fit_rows([[1.0]] * 4, [[1.0], [-1.0], [1.0], [0.0]], hinge, compile=True),
      ValueError, "targets[3]"),
     ("fit target row too long", fit_rows([[1.0]] * 3, [[1.0], [1.0], [1.0, 2.0]]), ValueError, "targets[2]"),
-    ("fit compiled BatchNorm", lambda: fit(Sequential(Linear(1, 1), BatchNorm1D(1)), [[[1.0]]], [[[1.0]]],
-     half_squared_error, SGD([Value(1.0)], 0.1), 1, progress=False, compile=True), ValueError,
-     "running statistics"),
+    ("fit BatchNorm batch of 1", lambda: fit(Sequential(Linear(1, 1), BatchNorm1D(1)), [[1.0]] * 4,
+     [[1.0]] * 4, half_squared_error, SGD([Value(1.0)], 0.1), 1, progress=False), ValueError, "batch_size=1"),
+    ("fit BatchNorm last batch of 1", lambda: fit(Sequential(Linear(1, 1), BatchNorm1D(1)), [[1.0]] * 10,
+     [[1.0]] * 10, half_squared_error, SGD([Value(1.0)], 0.1), 1, 3, progress=False, compile=True),
+     ValueError, "10 rows in batches of batch_size=3 leave a last batch of 1 row"),
     ("fit epochs True", fit_rows([[1.0]], [[1.0]], epochs=True), ValueError, "epochs"),
     ("fit rows a dict", fit_rows({0: [1.0]}, [[1.0]]), TypeError, "dict"),
     ("fit row a set", fit_rows([{1.0}], [[1.0]]), TypeError, "inputs[0]"),

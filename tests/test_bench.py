@@ -97,19 +97,23 @@ def test_the_compiled_engine_compiles_a_chain_of_the_nodes_asked_for() -> None:
         engines.Impactgrad().chain_compiler(1000)
 
 
-def test_numpy_matrices_take_the_hand_written_step() -> None:
+@pytest.mark.parametrize("name", ["NumpyMatrices", "ImpactgradVectorised"])
+def test_array_engines_take_the_hand_written_step(name: str) -> None:
     pytest.importorskip("numpy")
     engines, run = _bench("engines"), _bench("run")
     layers, xs, ys = run.moons_layers(30)
-    hand, matrices = engines.HandWritten(), engines.NumpyMatrices()
-    for engine in (hand, matrices):
+    hand, arrays = engines.HandWritten(), getattr(engines, name)()
+    for engine in (hand, arrays):
         engine.load(layers)
         engine.prepare(xs, ys)
-    both = [("hand", hand.loss_and_grads(xs, ys)), ("numpy", matrices.loss_and_grads(xs, ys))]
+    both = [("hand", hand.loss_and_grads(xs, ys)), (name, arrays.loss_and_grads(xs, ys))]
     assert engines.agree(both) == []
     for _ in range(3):
-        assert matrices.step(xs, ys, 0.05) == pytest.approx(hand.step(xs, ys, 0.05), abs=1e-12)
-    assert matrices.forward(xs, graph=False) == pytest.approx(hand.forward(xs, graph=False), abs=1e-12)
+        assert arrays.step(xs, ys, 0.05) == pytest.approx(hand.step(xs, ys, 0.05), abs=1e-12)
+    after = [("hand", hand.loss_and_grads(xs, ys)), (name, arrays.loss_and_grads(xs, ys))]
+    assert engines.agree(after) == []
+    if name == "NumpyMatrices":
+        assert arrays.forward(xs, graph=False) == pytest.approx(hand.forward(xs, graph=False), abs=1e-12)
 
 
 def _bench(name: str) -> Any:
@@ -147,3 +151,46 @@ def test_measure_takes_its_medians_over_every_pools_rounds() -> None:
     assert result["a"]["runs"] == [1.0, 2.0, 9.0, 9.0] and result["a"]["median"] == 5.5
     assert result["b"]["min"] == 10.0 and result["b"]["max"] == 40.0 and result["b"]["median"] == 20.0
     assert first.asked == ["a", "b", "b", "a"] and second.asked == ["a", "b", "b", "a"]  # the start rotates
+
+
+def test_measure_keeps_every_rounds_result() -> None:
+    run = _bench("run")
+    pool = FakePool({"a": [1.0, 2.0, 3.0]})
+    result = run.measure(pool, "digits_fit", (64,), repeats=3)  # type: ignore[arg-type]
+    assert result["a"]["results"] == ["a digits_fit"] * 3 and result["a"]["result"] == "a digits_fit"
+
+
+def _digits(eager: float, firsts: list[float], compiled: float | None) -> dict[str, Any]:
+    """A digits workload: the eager epoch, the compiled engine's first epochs and its median epoch."""
+    epoch = {"impactgrad": {**_stats(eager), "result": {"epochs": [[eager, eager]], "history": [0.95]}}}
+    if compiled is not None:
+        results = [{"epochs": [[first, first], [compiled, compiled]], "history": [0.95, 0.1875]}
+                   for first in firsts]
+        epoch["impactgrad, compiled"] = {**_stats(compiled), "results": results, "result": results[-1]}
+    return {"rows": 1438, "batch_size": 32, "lr": 0.01, "epoch": epoch}
+
+
+def test_the_digits_report_gives_the_compiled_epoch_and_its_compile() -> None:
+    report = _bench("report")
+    digits = _digits(eager=50.0, firsts=[11.0, 12.0, 30.0], compiled=4.0)  # median first epoch: 12 s
+    assert report.digits_epochs(digits) == {"eager": 50.0, "compiled": 4.0, "compile": 8.0, "first": 12.0}
+    line = report.digits_summary(digits)
+    assert line == ("epoch eager 50 s, compiled 4 s (0.08×), compile 8 s; "
+                    "first compiled epoch ÷ epoch eager 0.24×")
+    text = "\n".join(report.digits_table(digits))
+    assert "fit on the digits: 1438 training images" in text and "Adam (lr 0.01), batches of 32" in text
+    assert "| impactgrad | 50 s (50 s–50 s), CPU 50 s | 0.95 |" in text
+    assert "| impactgrad, compiled | 4 s (4 s–4 s), CPU 4 s | 0.95, 0.1875 |" in text
+    assert "- epoch compiled ÷ epoch eager = 4 s ÷ 50 s = 0.08×" in text
+    compile_line = "- compile (first compiled epoch − epoch compiled) = 8 s; "
+    assert f"{compile_line}(epoch compiled + compile) ÷ epoch eager = 0.24×" in text
+    document = {
+        "machine": {"nproc": 2, "cpu": "x", "implementation": "CPython", "python": "3", "platform": "p",
+                    "micrograd": "0.1.0", "torch": None},
+        "command": "bench/run.py", "engines": ["impactgrad"], "workloads": {"moons_step": {}},
+        "digits": digits, "memory": {"chain": 10}, "crash_depth": {"limit": 5},
+    }
+    assert text in report.markdown(document)
+    alone = _digits(eager=50.0, firsts=[], compiled=None)
+    assert report.digits_epochs(alone) is None and "- compile" not in "\n".join(report.digits_table(alone))
+    assert report.digits_summary(alone) == "no engine fits the digits both ways"

@@ -6,10 +6,11 @@ import builtins
 import cmath
 import importlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -172,10 +173,9 @@ def test_compiled_equals_eager(program: Program, data: st.DataObject) -> None:
                 compiled(list(symbols))
             return
         out, grads = compiled(list(symbols))
-        point = dict(zip(symbols, program.inputs))  # sums of float coefficients round apart: compare there
         for ours, theirs in zip([out, *grads], [eager_out.data, *grad(eager_out, eager_leaves)]):
-            if ours != theirs:
-                ours, theirs = (complex(sympy.N(sympy.sympify(e).subs(point))) for e in (ours, theirs))
+            if ours != theirs:  # sums of float coefficients round apart: compare at the program's point
+                ours, theirs = (at_point(sympy, e, symbols, program.inputs) for e in (ours, theirs))
                 assert cmath.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-12), (ours, theirs)
         return
     new = data.draw(st.lists(FRACTION_INPUTS if exact else FLOAT_INPUTS, min_size=3, max_size=3))
@@ -184,6 +184,16 @@ def test_compiled_equals_eager(program: Program, data: st.DataObject) -> None:
         # Fractions in, Fractions out, except where eager passes nothing on (an exact 0 stays exact there,
         # a compiled product with a float factor gives 0.0): equal values, of the kind where not 0
         assert not exact or type(ours) is not float or type(theirs) is float or theirs == 0
+
+
+def at_point(sympy: Any, expression: Any, symbols: Sequence[Any], point: Sequence[Any]) -> complex:
+    """A sympy expression's value at the point: by substitution, or, where sympy's substitution compares a
+    non-real number (a Piecewise whose other branch is log(0) = zoo there), evaluated branch by branch."""
+    expression = sympy.sympify(expression)
+    try:
+        return complex(sympy.N(expression.subs(dict(zip(symbols, point)))))
+    except TypeError:
+        return complex(sympy.lambdify(symbols, expression, "mpmath")(*point))
 
 
 def test_names_never_collide_with_each_other_constants_or_the_seed() -> None:
@@ -307,6 +317,52 @@ def test_calling_changes_no_value() -> None:
     before = [(v.data, v.grad) for v in (w, x, out)]
     compile(out, [w, x])([0.5, -1.0])
     assert [(v.data, v.grad) for v in (w, x, out)] == before
+
+
+def test_kept_nodes_hold_their_values_of_the_last_call() -> None:
+    w, x = Value(2.0, "w"), Value(3.0, "x")
+    z = w * x
+    h = (z - 4).relu()  # a branch that follows each call's values
+    out = h * h + w
+    compiled = compile(out, [w, x], keep=[z, h, w, out])
+    assert compiled.kept == []  # before a call
+    for new in ([0.5, -1.0], [3.0, 2.0], [Fraction(1, 2), Fraction(3)]):
+        result = compiled(new)
+        w2, x2 = Value(new[0]), Value(new[1])
+        z2 = w2 * x2
+        h2 = (z2 - 4).relu()
+        assert compiled.kept == [z2.data, h2.data, w2.data, (h2 * h2 + w2).data]
+        assert result == compile(out, [w, x])(new)  # keeping changes neither the output nor the grads
+    plain = compile(out, [w, x])
+    plain([1.0, 1.0])
+    assert plain.kept == []  # nothing kept without keep
+
+
+def test_kept_nodes_of_an_array_call_hold_one_value_per_row() -> None:
+    np = pytest.importorskip("numpy")
+    w, x = Value(2.0, "w"), Value(3.0, "x")
+    z = w * x
+    compiled = compile((z - 4).relu(), [w, x], keep=[z])
+    out, grads = compiled([2.0, np.array([1.0, 3.0])])
+    assert out.tolist() == [0.0, 2.0] and [g.tolist() for g in grads] == [[0.0, 3.0], [0.0, 2.0]]
+    assert [k.tolist() for k in compiled.kept] == [[2.0, 6.0]]
+
+
+def test_a_kept_constant_node_keeps_its_value() -> None:
+    w, c = Value(2.0, "w"), Value(5.0) * 3
+    compiled = compile(w * c, [w], keep=[c])
+    compiled([4.0])
+    assert compiled.kept == [15.0]
+
+
+def test_bad_keeps_are_refused() -> None:
+    w = Value(1.0, "w")
+    with pytest.raises(TypeError, match="keep must be a list of Values, not Value"):
+        compile(w * w, [w], keep=w)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"keep\[1\] is a float"):
+        compile(w * w, [w], keep=[w, 1.0])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match=r"keep\[0\] is not in the graph"):
+        compile(w * w, [w], keep=[w + 1])
 
 
 def test_bad_calls_name_the_culprit() -> None:

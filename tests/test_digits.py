@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nn import Linear, accuracy
+from nn import BatchNorm2D, Conv2D, Flatten, Input2D, Linear, MaxPool2D, ReLU, accuracy
 from nn.data import digits
+from nn.module import Module
 
 
 def test_digits_are_channel_first_samples_in_the_articles_range() -> None:
@@ -24,6 +25,27 @@ def test_all_ten_classes_by_default() -> None:
     data = digits(validation=0.5)
     assert set(data.val_targets) == set(range(10)) and data.classes == tuple(range(10))
     assert len(data.train_inputs) + len(data.val_inputs) == 1797
+
+
+def test_the_classification_model_gives_one_logit_per_class() -> None:
+    ten, binary = digits(), digits((3, 8))
+    model = ten.model()
+    layers = model.layers
+    kinds = [Input2D, Conv2D, BatchNorm2D, ReLU, MaxPool2D, Flatten, Linear]
+    assert [type(layer) for layer in layers] == kinds
+    assert len(layers[1].weight) == 8 and len(layers[1].weight[0][0]) == 3 and layers[2].num_features == 8
+    assert len(layers[-1].weight) == 10 and len(layers[-1].weight[0]) == 8 * 4 * 4
+    logits = model(ten.train_inputs[:2])  # a batch: BatchNorm normalizes over it
+    assert [len(out) for out in logits] == [10, 10]
+    small = binary.model(channels=4, seed=1)
+    assert len(small.parameters()) == 4 * 9 + 4 + 2 * 4 + 2 * 64 + 2
+    model.eval()
+    assert len(model(ten.val_inputs[:1])[0]) == 10  # a batch of one, with the running statistics
+    assert _weights(ten.model()) == _weights(model) != _weights(ten.model(seed=1))
+
+
+def _weights(model: Module) -> list[object]:
+    return [p.data for p in model.parameters()]
 
 
 @pytest.mark.parametrize(

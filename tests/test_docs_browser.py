@@ -16,6 +16,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
+from tests.browser import screenshot
+
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "out" / "screenshots"
 SHOTS = {
@@ -136,7 +138,7 @@ def test_every_page_opens_offline_without_error_with_its_math_typeset(site: Path
         n, done, errors = typeset(opened.page)
         with_math += n > 0
         if name in SHOTS:
-            opened.page.screenshot(path=SCREENSHOTS / SHOTS[name], full_page=False)
+            screenshot(opened.page, SCREENSHOTS / SHOTS[name])
         opened.close()
         found = (opened.outside, opened.failed, opened.errors, done < n, errors)
         if any(found):
@@ -157,6 +159,6 @@ def test_the_embedded_explorer_steps_to_the_end(site: Path, browser: Browser) ->
     assert step.is_disabled() and frame.locator('[data-role="phase"]').inner_text() == "backward"
     assert frame.locator("[data-node][data-data][data-grad]").count() == n > 10
     opened.page.locator("iframe").scroll_into_view_if_needed()
-    opened.page.screenshot(path=SCREENSHOTS / "docs_explorer.png")
+    screenshot(opened.page, SCREENSHOTS / "docs_explorer.png")
     opened.close()
     assert (opened.outside, opened.failed, opened.errors) == ([], [], [])

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from autograd import Value, explore, grad, topological_order
+from tests.browser import screenshot
 from tests.example_graphs import neuron
 
 SCREENSHOTS = Path(__file__).parent.parent / "out" / "screenshots"
@@ -278,7 +279,7 @@ def test_a_250_node_graph_steps_to_the_end(tmp_path, open_page) -> None:
     check_all_steps(page, out, every=25)
     # too wide for the page: drawn at its natural size (legible), scrolled, not shrunk to fit
     assert page.page.evaluate("document.querySelector('.ig-graph svg').classList.contains('ig-wide')")
-    page.page.screenshot(path=str(SCREENSHOTS / "explorer_250_nodes.png"), full_page=True)
+    screenshot(page.page, SCREENSHOTS / "explorer_250_nodes.png", full_page=True)
 
 
 def test_a_screenshot_of_the_example_is_kept_for_a_person_to_look_at(open_page) -> None:
@@ -287,7 +288,7 @@ def test_a_screenshot_of_the_example_is_kept_for_a_person_to_look_at(open_page) 
     page = open_page(explore(loss, wrt=w).save(SCREENSHOTS / "explorer.html"))
     page.step(len(topological_order(loss)) + 6)
     shot = SCREENSHOTS / "explorer.png"
-    page.page.screenshot(path=str(shot), full_page=True)
+    screenshot(page.page, shot, full_page=True)
     assert shot.stat().st_size > 10_000
 
 
@@ -321,6 +322,6 @@ def test_hostile_labels_on_every_node_and_on_wrt_stay_text(tmp_path, browser, la
     assert page.page.title() == label
     check_all_steps(page, out)
     assert label in page.text("formula")
-    page.page.screenshot(path=str(SCREENSHOTS / f"hostile-{HOSTILE_LABELS.index(label)}.png"))
+    screenshot(page.page, SCREENSHOTS / f"hostile-{HOSTILE_LABELS.index(label)}.png")
     page.close()
     assert dialogs == []

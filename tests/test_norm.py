@@ -194,6 +194,27 @@ def test_running_statistics_and_eval() -> None:
     assert layer.weight is not None and close(layer.weight[0].grad, (3.0 - 1.5) / math.sqrt(2.5 + 1e-5))
 
 
+def test_batch_statistics_are_the_nodes_that_moved_the_running_statistics_and_track_moves_again() -> None:
+    layer = BatchNorm1D(2, momentum=Fraction(1, 4))
+    assert layer.batch_statistics is None
+    batch = [[Fraction(1), Fraction(10)], [Fraction(3), Fraction(10)], [Fraction(8), Fraction(40)]]
+    layer(batch)
+    assert layer.batch_statistics is not None
+    means, squares, m = layer.batch_statistics
+    assert m == 3 and [mu.data for mu in means] == [4, 20] and [s.data for s in squares] == [26, 600]
+    assert layer.running_mean == [Fraction(1), Fraction(5)]  # (3/4)·0 + (1/4)·μ
+    assert layer.running_var == [Fraction(3, 4) + Fraction(13, 4), Fraction(3, 4) + Fraction(75)]  # Σ/(m - 1)
+    layer.track([Fraction(4), Fraction(20)], [Fraction(26), Fraction(600)], 3)  # a replay of the same batch
+    assert layer.running_mean == [Fraction(7, 4), Fraction(35, 4)]
+    assert layer.running_var == [Fraction(3, 4) * 4 + Fraction(13, 4), Fraction(3, 4) * Fraction(303, 4) + 75]
+    before = (layer.running_mean[:], layer.running_var[:])
+    with pytest.raises(ValueError, match=r"track needs 2 means and sums of squares .* got 1 and 2"):
+        layer.track([1.0], [1.0, 2.0], 3)
+    with pytest.raises(ValueError, match="m >= 2"):
+        layer.track([1.0, 1.0], [1.0, 2.0], 1)
+    assert (layer.running_mean, layer.running_var) == before
+
+
 def test_parameters_and_repr() -> None:
     layer = BatchNorm2D(3)
     assert [name for name, _ in layer.named_parameters()] == [

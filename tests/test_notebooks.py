@@ -20,12 +20,13 @@ EVERY = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ip
 NOTEBOOKS = [path for path in EVERY if path.name[:2] in ("01", "02", "03", "04")]  # the first hour's
 COURSE = [path for path in EVERY if path.name[:2] in ("00", "11", "12", "13", "14", "15")]  # issue 22's
 COLUMN = 99  # characters of code a notebook column shows (GitHub, JupyterLab at its default width)
-FITTED = sorted(COURSE + [path for path in EVERY if path.name.startswith("03")])
+FITTED = sorted(COURSE + [path for path in EVERY if path.name[:2] in ("03", "09")])
 ARTICLES = {  # the article each notebook follows, at its public address
     "01": "https://jfreboud.github.io/walkthrough/2021/08/13/backward-pass.html",
     "02": "https://jfreboud.github.io/layer/2021/09/19/linear.html",
     "03": "https://jfreboud.github.io/layer/2021/10/07/input.html",
     "08": "https://jfreboud.github.io/network/2022/01/22/second-dimension.html",
+    "09": "https://jfreboud.github.io/network/2022/07/23/classification.html",
     "11": "https://jfreboud.github.io/network/2021/11/17/weights-balancing.html",
     "12": "https://jfreboud.github.io/network/2021/12/12/linear-function.html",
     "13": "https://jfreboud.github.io/layer/2022/03/02/convolution.html",

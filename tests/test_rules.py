@@ -30,6 +30,7 @@ from autograd import (
     impacts,
     no_grad,
 )
+from autograd.arrays import ArrayKind
 from autograd.backward import ValueKind
 from autograd.formulas import FormulaKind, formulas
 from autograd.kinds import KINDS, Kind
@@ -38,7 +39,7 @@ SOFTPLUS = Op("softplus", lambda k, x: k.log1p(k.exp(x)), lambda k, x, out: k.si
 SCALE = Op("scale", lambda k, x, y: x * y * 2, lambda k, x, y, out: 2 * y, lambda k, x, y, out: 2 * x)
 
 
-@pytest.mark.parametrize("kind", [*KINDS, ValueKind, FormulaKind], ids=lambda k: k.__name__)
+@pytest.mark.parametrize("kind", [*KINDS, ValueKind, FormulaKind, ArrayKind], ids=lambda k: k.__name__)
 def test_every_kind_implements_every_function_a_rule_may_ask_for(kind: type[Kind]) -> None:
     assert issubclass(kind, Kind)
     assert not kind.__abstractmethods__, f"{kind.__name__} lacks {sorted(kind.__abstractmethods__)}"

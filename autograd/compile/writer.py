@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from autograd.backward import topological_order
+from autograd.compile import levels
 from autograd.compile.chunks import Code
 from autograd.compile.compiled import NAMESPACE, Compiled
 from autograd.compile.forms import Form, form
@@ -31,8 +32,9 @@ from autograd.rules import MAX, OPS, SUM, Op
 from autograd.value import Value
 
 
-def compile(output: Value, inputs: Sequence[Value]) -> Compiled:
-    """Trace the graph under `output`; `inputs` are the leaves whose values may change (others are baked)."""
+def compile(output: Value, inputs: Sequence[Value], keep: Sequence[Value] = ()) -> Compiled:
+    """Trace the graph under `output`; `inputs` are the leaves whose values may change (others are baked);
+    the values of the `keep` nodes in the last call are `compiled.kept`."""
     if not isinstance(output, Value):
         raise TypeError(f"compile's output must be a Value, not {type(output).__name__}")
     if isinstance(inputs, Value) or not isinstance(inputs, Sequence):
@@ -46,10 +48,15 @@ def compile(output: Value, inputs: Sequence[Value]) -> Compiled:
         if x in seen:
             raise ValueError(f"input {i} appears twice in inputs")
         seen.add(x)
+    if isinstance(keep, Value) or not isinstance(keep, Sequence):
+        raise TypeError(f"compile's keep must be a list of Values, not {type(keep).__name__}")
+    for i, v in enumerate(keep):
+        if not isinstance(v, Value):
+            raise TypeError(f"keep[{i}] is a {type(v).__name__}, not a Value")
     paused = gc.isenabled()  # the writer makes no reference cycles, but millions of small objects that
     gc.disable()  # the cyclic collector would walk again and again (a quarter of the time of a big graph)
     try:
-        return Writer(output, list(inputs)).compiled()
+        return Writer(output, list(inputs), list(keep)).compiled()
     finally:
         if paused:
             gc.enable()
@@ -67,9 +74,13 @@ class Plan(NamedTuple):
 class Writer:
     """Writes the code of one graph: names, forward lines, backward lines, return."""
 
-    def __init__(self, output: Value, inputs: list[Value]) -> None:
-        self.output, self.inputs = output, inputs
+    def __init__(self, output: Value, inputs: list[Value], keep: list[Value]) -> None:
+        self.output, self.inputs, self.keep = output, inputs, keep
         self.order = topological_order(output)
+        in_graph = set(self.order)
+        for i, v in enumerate(keep):
+            if v not in in_graph:
+                raise ValueError(f"keep[{i}] is not in the graph under output: its value would never change")
         self.live = live = set(inputs)  # the nodes whose value depends on an input (found, named below)
         self.constants: dict[str, Scalar] = {}  # name -> the constant, bound in the code's namespace
         self.constant_names: dict[Any, str] = {}  # (type, constant) -> its name: one name per constant
@@ -95,16 +106,18 @@ class Writer:
         backward = self.backward()
         result = Line("", NAME, [])
         result_text = self.operand(self.output, result)
-        grads = [self.delta.get(x, "") for x in self.inputs]
-        for d in grads:
-            if d:
-                result.args.append(d)
-        fields = iter(slot(k) for k in range(1, len(result.args)))
-        result.shape = plain(f"{result_text}, [{', '.join(next(fields) if d else 'zero' for d in grads)}]", 0)
+        returned = []  # each input's δ (zero where the output does not depend on it), then the kept values
+        for x in self.inputs:
+            if x in self.delta:
+                result.args.append(self.delta[x])
+            returned.append(slot(len(result.args) - 1) if x in self.delta else "zero")
+        returned += [self.operand(v, result) for v in self.keep]
+        result.shape = plain(f"{result_text}, [{', '.join(returned)}]", 0)
         params = [self.names[x] for x in self.inputs]
         pieces = fused(self.shapes, params, forward, backward, result)
         code = Code((params, forward, backward, result), pieces)
-        return Compiled(code, self.constants, len(self.inputs), kind_of(self.output.data))
+        plan = levels.plan(self.order, self.live, self.inputs, self.output, self.keep)  # for array calls
+        return Compiled(code, self.constants, len(self.inputs), kind_of(self.output.data), plan)
 
     def operand(self, v: Any, line: Line) -> str:
         """The text of an operand in `line`: a field for a live node (added to its args), else the
