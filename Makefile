@@ -66,8 +66,8 @@ lab: $(call installed,$(LAB)) graphviz
 	@if [ "$$(id -u)" = 0 ]; then echo "Running as root: starting JupyterLab with --allow-root."; fi
 	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-# A quick run (about 80 s on a quiet 2-core machine) by default; `make bench FULL=1` for the full one (about
-# 15 minutes there). A loaded machine stretches both: the progress lines show where the time goes.
+# A quick run (about 2.5 minutes on a quiet 2-CPU machine) by default; `make bench FULL=1` for the full one
+# (about 22 minutes there). A loaded machine stretches both: the progress lines show where the time goes.
 bench: $(call installed,$(BENCH))
 	$(BIN)/python bench/run.py $(if $(FULL),,--quick)
 

@@ -3,9 +3,9 @@
 Every workload runs for every engine alternately (A B C A B C ...), each engine in its own process,
 and the medians (with min–max) go to a Markdown table on stdout and to a JSON file.
 Usage: python bench/run.py [--quick] [--check] [--repeats N] [--out PATH]
-(`make bench` runs --quick, about 45 s on a quiet 2-core machine; `make bench FULL=1` the full run, about
-eight and a half minutes there. Training on the digits adds about 35 s to the quick run, on 64 images, and
-seven minutes to the full one, on all 1,438 training images: mostly the compiles of fit(compile=True).)
+(`make bench` runs --quick, about 2.5 minutes on a quiet 2-CPU machine; `make bench FULL=1` the full run,
+about 22 minutes there, ten of them training on the digits: all 1,438 training images, eagerly and
+compiled, where the quick run takes 64.)
 """
 
 from __future__ import annotations
