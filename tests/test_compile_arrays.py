@@ -138,6 +138,18 @@ def test_shared_inputs_give_a_gradient_per_row_to_be_summed() -> None:
     assert xs[0] == 1.0  # the output is a new array, not the input
 
 
+def test_array_calls_use_the_constants_compile_baked() -> None:
+    """The array calls' plan is made on the first such call, yet a constant Value changed after compile
+    stays baked as compile saw it, in array calls as in calls over numbers."""
+    x, c, k = Value(1.0, "x"), Value(3.0, "c"), Value(10.0, "k")
+    out = autograd.max([x * c, k]) + c
+    compiled = compile(out, [x])
+    c.data, k.data = 100.0, -5.0
+    got, grads = compiled([np.array([1.0, 5.0])])
+    assert got.tolist() == [13.0, 18.0] and grads[0].tolist() == [0.0, 3.0]
+    assert compiled([5.0]) == (18.0, [3.0])
+
+
 def test_int_arrays_fractions_and_float32_become_float64() -> None:
     x, y = Value(1.0, "x"), Value(2.0, "y")
     compiled = compile(x * y * Value(Fraction(1, 3)), [x, y])  # a Fraction constant: its float

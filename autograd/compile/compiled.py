@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -34,9 +34,9 @@ class Compiled:
     """
 
     def __init__(
-        self, code: Code, constants: dict[str, Scalar], n_inputs: int, kind: Any, plan: Plan
+        self, code: Code, constants: dict[str, Scalar], n_inputs: int, kind: Any, plan: Callable[[], Plan]
     ) -> None:
-        self.plan = plan  # the nodes grouped by depth and op, for calls over arrays (`levels`)
+        self._plan: Plan | Callable[[], Plan] = plan  # made on the first call over arrays (`levels`)
         self.n_inputs = n_inputs
         self._code = code  # the readable source and the code that runs, each written when first asked for
         self._source: str | None = None
@@ -46,6 +46,14 @@ class Compiled:
         self._codes = {first: [builtins.compile(text, "<compiled>", "exec") for text in code.texts(first)]}
         self._runs: dict[tuple[Any, str], Any] = {}
         self.kept: list[Scalar] = []
+
+    @property
+    def plan(self) -> Plan:
+        """The nodes grouped by depth and op, for calls over arrays: made when first asked for (a call
+        over numbers never needs it), from the trace and the constants as compile saw them."""
+        if not isinstance(self._plan, Plan):
+            self._plan = self._plan()  # the trace it held is let go
+        return self._plan
 
     @property
     def source(self) -> str:

@@ -46,8 +46,12 @@ class Plan:
     steps: list[Any] | None = None  # the constants and each group's _Step, made on the first array call
 
 
-def plan(order: list[Value], live: set[Value], inputs: list[Value], output: Value, keep: list[Value]) -> Plan:
-    """The groups of the nodes in `live` (those that depend on an input), by depth, op and operands."""
+def plan(
+    order: list[Value], live: set[Value], inputs: list[Value], output: Value, keep: list[Value],
+    baked: dict[Value, Scalar],
+) -> Plan:
+    """The groups of the nodes in `live` (those that depend on an input), by depth, op and operands;
+    a constant Value's data is read from `baked` (as compile saw it)."""
     depth: dict[Value, int] = {x: 0 for x in inputs}
     by_key: dict[tuple[Any, ...], list[Value]] = {}
     for node in order:
@@ -68,7 +72,7 @@ def plan(order: list[Value], live: set[Value], inputs: list[Value], output: Valu
         """The table's row of an operand: a live node's, or a row of its own for a constant."""
         if isinstance(v, Value) and v in live:
             return rows[v]
-        constant_data.append(v.data if isinstance(v, Value) else v)
+        constant_data.append(baked[v] if isinstance(v, Value) else v)
         return len(rows) + len(constant_data) - 1
 
     groups = []

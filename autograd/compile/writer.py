@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, NamedTuple
 
 from autograd.backward import topological_order
@@ -84,6 +85,7 @@ class Writer:
         self.live = live = set(inputs)  # the nodes whose value depends on an input (found, named below)
         self.constants: dict[str, Scalar] = {}  # name -> the constant, bound in the code's namespace
         self.constant_names: dict[Any, str] = {}  # (type, constant) -> its name: one name per constant
+        self.baked: dict[Value, Scalar] = {}  # a constant Value -> its data as compile saw it
         self.namer = Namer(NAMESPACE)
         self.names: dict[Value, str] = {}
         self.shapes = Shapes()
@@ -116,7 +118,7 @@ class Writer:
         params = [self.names[x] for x in self.inputs]
         pieces = fused(self.shapes, params, forward, backward, result)
         code = Code((params, forward, backward, result), pieces)
-        plan = levels.plan(self.order, self.live, self.inputs, self.output, self.keep)  # for array calls
+        plan = partial(levels.plan, self.order, self.live, self.inputs, self.output, self.keep, self.baked)
         return Compiled(code, self.constants, len(self.inputs), kind_of(self.output.data), plan)
 
     def operand(self, v: Any, line: Line) -> str:
@@ -131,7 +133,7 @@ class Writer:
         """The text of a constant (a Value's data if a Value): a float written as Python writes it,
         anything else a name bound to the constant itself."""
         if isinstance(v, Value):
-            v = v.data
+            self.baked[v] = v = v.data  # baked: array calls, planned later, use the same number
         if type(v) is float:
             if v != v or v in (math.inf, -math.inf):
                 return "nan" if v != v else "inf" if v > 0 else "(-inf)"
