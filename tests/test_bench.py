@@ -194,3 +194,19 @@ def test_the_digits_report_gives_the_compiled_epoch_and_its_compile() -> None:
     alone = _digits(eager=50.0, firsts=[], compiled=None)
     assert report.digits_epochs(alone) is None and "- compile" not in "\n".join(report.digits_table(alone))
     assert report.digits_summary(alone) == "no engine fits the digits both ways"
+
+
+def test_a_short_step_is_timed_as_the_mean_of_back_to_back_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    worker = _bench("worker")
+    clock = iter(range(1000))
+    monkeypatch.setattr(worker.time, "perf_counter", lambda: next(clock) * 0.01)  # each reading: +10 ms
+    monkeypatch.setattr(worker.time, "process_time", lambda: 0.0)
+    calls: list[int] = []
+    wall, cpu, result = worker._timed_steps(lambda k: calls.append(k) or len(calls), 7)
+    assert calls == [7] * 5 and result == 5  # 10 ms a step: 5 steps fill STEP_SECONDS (50 ms)
+    assert wall == pytest.approx(0.01) and cpu == 0.0
+    clock = iter(range(1000))
+    monkeypatch.setattr(worker.time, "perf_counter", lambda: next(clock) * 0.2)  # a 200 ms step: once
+    calls.clear()
+    wall, _, result = worker._timed_steps(lambda: calls.append(0) or len(calls))
+    assert calls == [0] and wall == pytest.approx(0.2)
