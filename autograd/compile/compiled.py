@@ -22,8 +22,6 @@ from autograd.value import Value
 if TYPE_CHECKING:
     from autograd.compile.chunks import Code
 
-VERSIONS = ("fast", "floats", "guarded")  # of the code that runs: any numbers, all floats, impacts guarded
-
 
 class Compiled:
     """A traced graph: `compiled(values)` returns (output, [∂output/∂input, ...]) at new input values.

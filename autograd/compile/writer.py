@@ -63,7 +63,7 @@ def compile(output: Value, inputs: Sequence[Value], keep: Sequence[Value] = ()) 
             gc.enable()
 
 
-class Plan(NamedTuple):
+class NodePlan(NamedTuple):
     """The lines of an op's node, made once per kind of node: its value's shape and the names it reads
     (0: x, 1: y, 2: the node), and per live operand (0: x, 1: y) its impact's shape and the names it reads."""
 
@@ -89,8 +89,8 @@ class Writer:
         self.namer = Namer(NAMESPACE)
         self.names: dict[Value, str] = {}
         self.shapes = Shapes()
-        self.plans: dict[tuple[Op | None, str, str | None], Plan] = {}  # (op, x, y) -> its plan
-        self.plans_of: dict[Value, tuple[Plan, tuple[str, str, str]]] = {}  # op node -> its plan, names
+        self.plans: dict[tuple[Op | None, str, str | None], NodePlan] = {}  # (op, x, y) -> its plan
+        self.plans_of: dict[Value, tuple[NodePlan, tuple[str, str, str]]] = {}  # op node -> its plan, names
         for i, x in enumerate(inputs):
             self.names[x] = self.namer.fresh(identifier(x.label) or f"x{i}")
         for n, node in enumerate(self.order):
@@ -151,7 +151,7 @@ class Writer:
                 self.constant_names[key] = name
         return name
 
-    def plan(self, node: Value) -> tuple[Plan, tuple[str, str, str]]:
+    def plan(self, node: Value) -> tuple[NodePlan, tuple[str, str, str]]:
         """The plan of an op node's lines, and the names its lines read: x's, y's (or "" for a constant)
         and the node's own."""
         x, y = node._x, node._y
@@ -165,7 +165,7 @@ class Writer:
             plan = self.plans[key] = self.make_plan(node._op, x_text, y_text)
         return plan, (x_name, y_name, self.names[node])
 
-    def make_plan(self, op: Op | None, x: str, y: str | None) -> Plan:
+    def make_plan(self, op: Op | None, x: str, y: str | None) -> NodePlan:
         """The shapes of the lines of an op's node whose operands are x and y ("": a live node, None:
         none, else the constant's text), and which names each line reads (0: x, 1: y, 2: the node)."""
         parts = [form(op, part) for part in ("forward", "dx", "dy")]
@@ -177,7 +177,7 @@ class Writer:
             if operand == "" and local is not None:
                 fields, impact_reads, _ = self.fields(local, x, y, 1)
                 impacts.append((k, self.shapes.impact(local, fields, 1 + len(impact_reads)), impact_reads))
-        return Plan(value, reads, tuple(impacts))
+        return NodePlan(value, reads, tuple(impacts))
 
     @staticmethod
     def fields(
