@@ -127,7 +127,6 @@ class Compiled:
         return run
 
 
-
 @cache
 def kind_namespace(kind: Any) -> dict[str, Any]:
     """The names generated code calls: the kind's functions (relu, step, exp, ...), zero, inf, nan."""
